@@ -1,0 +1,49 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from accounts.models import Organisation, User
+from accounts.services import agency_organisation, organisation_get_or_create
+
+# Demo accounts only: these passwords are printed on purpose and never used in production.
+DEMO_PROVIDERS = ["Northern Lakes College", "Maple Leaf Skills Institute"]
+DEMO_INSTITUTION = "Lakeshore University"
+DEMO_ACCOUNTS = [
+    ("provider@northernlakes.example", "Priya Provider", User.Role.PROVIDER, DEMO_PROVIDERS[0]),
+    ("provider@mapleleaf.example", "Marc Tremblay", User.Role.PROVIDER, DEMO_PROVIDERS[1]),
+    ("assessor@agency.example", "Alex Assessor", User.Role.ASSESSOR, None),
+    ("assessor2@agency.example", "Sam Okafor", User.Role.ASSESSOR, None),
+    ("approver@agency.example", "Avery Approver", User.Role.APPROVER, None),
+    ("approver2@agency.example", "Jordan Lee", User.Role.APPROVER, None),
+    ("registrar@lakeshore.example", "Riley Registrar", User.Role.REGISTRAR, DEMO_INSTITUTION),
+    ("admin@agency.example", "Ada Admin", User.Role.ADMIN, None),
+]
+DEMO_PASSWORD_SUFFIX = "-demo-2026"
+
+
+class Command(BaseCommand):
+    help = "Create demo organisations and one account per role (printed with passwords). Safe to run twice."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        agency = agency_organisation()
+        kinds = {name: Organisation.Kind.PROVIDER for name in DEMO_PROVIDERS}
+        kinds[DEMO_INSTITUTION] = Organisation.Kind.INSTITUTION
+        organisations = {
+            name: organisation_get_or_create(name=name, kind=kind) for name, kind in kinds.items()
+        }
+        rows = []
+        for email, name, role, organisation_name in DEMO_ACCOUNTS:
+            password = role + DEMO_PASSWORD_SUFFIX
+            organisation = organisations[organisation_name] if organisation_name else agency
+            user, _ = User.objects.update_or_create(
+                email=email, defaults={"name": name, "role": role, "organisation": organisation}
+            )
+            user.set_password(password)
+            user.save(update_fields=["password"])
+            rows.append((role, email, password, organisation.name))
+
+        self.stdout.write("Demo accounts (sign in at %s/accounts/login/):" % settings.SITE_URL)
+        width = max(len(email) for _, email, _, _ in rows)
+        for role, email, password, organisation in rows:
+            self.stdout.write("  %-10s %-*s  %-20s %s" % (role, width, email, password, organisation))

@@ -1,0 +1,144 @@
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        AGENCY = "agency", "Assessment agency"
+        PROVIDER = "provider", "Provider"
+        INSTITUTION = "institution", "Receiving institution"
+
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="organisation_name_unique_ci"),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["agency", "provider", "institution"]),
+                name="organisation_kind_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def get_by_natural_key(self, email):
+        return self.get(email__iexact=email)
+
+    def create_user(self, email, password=None, **extra):
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email, password=None, **extra):
+        # `createsuperuser` makes an agency administrator.
+        from accounts.services import agency_organisation
+
+        extra.setdefault("role", User.Role.ADMIN)
+        extra.setdefault("organisation", agency_organisation())
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser):
+    """A person who signs in with their email. The role alone decides what they may do."""
+
+    class Role(models.TextChoices):
+        PROVIDER = "provider", "Provider"
+        ASSESSOR = "assessor", "Assessor"
+        APPROVER = "approver", "Approver"
+        REGISTRAR = "registrar", "Registrar"
+        ADMIN = "admin", "Administrator"
+
+    email = models.EmailField("email address", max_length=254, unique=True)
+    name = models.CharField(max_length=200, blank=True)
+    role = models.CharField(max_length=20, choices=Role.choices)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="members"
+    )
+    is_active = models.BooleanField(default=True)
+    date_joined = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = UserManager()
+
+    EMAIL_FIELD = "email"
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    class Meta:
+        ordering = ["email"]
+        constraints = [
+            # Emails are stored lower-cased; this keeps "A@x" and "a@x" from ever coexisting.
+            models.UniqueConstraint(Lower("email"), name="user_email_unique_ci"),
+            models.CheckConstraint(
+                condition=models.Q(
+                    role__in=["provider", "assessor", "approver", "registrar", "admin"]
+                ),
+                name="user_role_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name or self.email
+
+    def get_full_name(self):
+        return self.name or self.email
+
+    def get_short_name(self):
+        return self.name.split(" ")[0] if self.name else self.email
+
+    # The Django admin asks these; only agency administrators may use it, and they may do
+    # everything there.
+    @property
+    def is_staff(self):
+        return self.is_active and self.role == self.Role.ADMIN
+
+    @property
+    def is_superuser(self):
+        return self.is_staff
+
+    def has_perm(self, perm, obj=None):
+        return self.is_staff
+
+    def has_perms(self, perm_list, obj=None):
+        return self.is_staff
+
+    def has_module_perms(self, app_label):
+        return self.is_staff
+
+    def clean(self):
+        super().clean()
+        self.email = (self.email or "").strip().lower()
+        expected = ORGANISATION_KIND_FOR_ROLE.get(self.role)
+        if expected and self.organisation_id and self.organisation.kind != expected:
+            raise ValidationError(
+                {
+                    "organisation": "A %s belongs to a %s, and %s is a %s."
+                    % (
+                        self.get_role_display().lower(),
+                        Organisation.Kind(expected).label.lower(),
+                        self.organisation.name,
+                        self.organisation.get_kind_display().lower(),
+                    )
+                }
+            )
+
+
+# Which kind of organisation each role belongs to.
+ORGANISATION_KIND_FOR_ROLE = {
+    User.Role.PROVIDER: Organisation.Kind.PROVIDER,
+    User.Role.REGISTRAR: Organisation.Kind.INSTITUTION,
+    User.Role.ASSESSOR: Organisation.Kind.AGENCY,
+    User.Role.APPROVER: Organisation.Kind.AGENCY,
+    User.Role.ADMIN: Organisation.Kind.AGENCY,
+}

@@ -1,0 +1,26 @@
+"""The header's links for each role. Each page adds its entry here as it lands."""
+
+from django.urls import NoReverseMatch, reverse
+
+from . import permissions
+
+# (label, url name, who sees it)
+ITEMS = [
+    ("Home", "home", lambda user: True),
+    ("Administration", "admin:index", permissions.can_use_admin_site),
+    ("API", "swagger-ui", lambda user: user.is_authenticated),
+]
+
+
+def items_for(user, current_path):
+    items = []
+    for label, url_name, visible in ITEMS:
+        if not visible(user):
+            continue
+        try:
+            url = reverse(url_name)
+        except NoReverseMatch:
+            continue
+        current = current_path == url if url == "/" else current_path.startswith(url)
+        items.append({"label": label, "url": url, "current": current})
+    return items

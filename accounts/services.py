@@ -1,0 +1,80 @@
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from config.errors import DomainError
+
+from .models import ORGANISATION_KIND_FOR_ROLE, Organisation, User
+
+
+class AccountExists(DomainError):
+    pass
+
+
+def agency_organisation():
+    """The agency itself: every assessor, approver and administrator belongs to it."""
+    organisation, _ = Organisation.objects.get_or_create(
+        kind=Organisation.Kind.AGENCY, defaults={"name": settings.AGENCY_NAME}
+    )
+    return organisation
+
+
+@transaction.atomic
+def organisation_get_or_create(*, name, kind):
+    name = " ".join((name or "").split())
+    if not name:
+        raise ValidationError({"organisation": ["An organisation name is required."]})
+    existing = Organisation.objects.filter(name__iexact=name).first()
+    if existing is None:
+        return Organisation.objects.create(name=name, kind=kind)
+    if existing.kind != kind:
+        raise ValidationError(
+            {
+                "organisation": [
+                    '"%s" is already registered as a %s, not a %s.'
+                    % (existing.name, existing.get_kind_display().lower(), Organisation.Kind(kind).label.lower())
+                ]
+            }
+        )
+    return existing
+
+
+@transaction.atomic
+def user_create(*, email, password, role, organisation_name=None, name=""):
+    """Create an account. Providers and registrars name their organisation (created when new);
+    agency staff always belong to the agency."""
+    email = User.objects.normalize_email((email or "").strip()).lower()
+    errors = {}
+    if not email or "@" not in email:
+        errors["email"] = ["Enter a valid email address."]
+    if role not in User.Role.values:
+        errors["role"] = ["Role must be one of: %s." % ", ".join(User.Role.values)]
+    if errors:
+        raise ValidationError(errors)
+    if User.objects.filter(email__iexact=email).exists():
+        raise AccountExists("An account with the email %s already exists." % email)
+
+    kind = ORGANISATION_KIND_FOR_ROLE[role]
+    if kind == Organisation.Kind.AGENCY:
+        organisation = agency_organisation()
+    elif not organisation_name:
+        raise ValidationError(
+            {"organisation": ["A %s account needs an organisation (--organisation NAME)." % role]}
+        )
+    else:
+        organisation = organisation_get_or_create(name=organisation_name, kind=kind)
+
+    user = User(email=email, role=role, organisation=organisation, name=(name or "").strip())
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from exc
+    user.set_password(password)
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as exc:
+        # Two requests for the same email at once: the database's unique index decides.
+        raise AccountExists("An account with the email %s already exists." % email) from exc
+    return user

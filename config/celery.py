@@ -1,0 +1,13 @@
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+
+app = Celery("config")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+# The one beat schedule: each entry is a daily sweep, a plain service behind a task. Times are
+# in the agency's time zone (CELERY_TIMEZONE). The sweeps add themselves here as they land.
+app.conf.beat_schedule = {}

@@ -1,0 +1,102 @@
+"""Domain errors and the one place that maps them to HTTP, for the API and the pages alike."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+class DomainError(Exception):
+    """A rule of the agency refused the request; the message is for the person who asked."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+
+    def __init__(self, message, **extra):
+        super().__init__(message)
+        self.message = message
+        self.extra = extra
+
+    def as_data(self):
+        return {"detail": self.message, **self.extra}
+
+
+class NotPermitted(DomainError):
+    status_code = status.HTTP_403_FORBIDDEN
+
+
+class TransitionNotAllowed(DomainError):
+    """The action is not open in the case's current state; the body names that state."""
+
+    status_code = status.HTTP_409_CONFLICT
+
+    def __init__(self, message, *, state, **extra):
+        super().__init__(message, state=state, **extra)
+        self.state = state
+
+
+class Conflict(DomainError):
+    """The request clashes with the record's present condition (not a workflow state)."""
+
+    status_code = status.HTTP_409_CONFLICT
+
+
+def api_exception_handler(exc, context):
+    if isinstance(exc, DomainError):
+        return Response(exc.as_data(), status=exc.status_code)
+    if isinstance(exc, DjangoValidationError):
+        if hasattr(exc, "error_dict"):
+            data = exc.message_dict
+        else:
+            data = {"detail": " ".join(exc.messages)}
+        return Response(data, status=status.HTTP_400_BAD_REQUEST)
+    return drf_exception_handler(exc, context)
+
+
+def document_errors(*codes):
+    """The schema's responses for the error statuses an operation can answer."""
+    from drf_spectacular.utils import OpenApiResponse
+
+    descriptions = {
+        400: "The input is not valid; the body names each field and its problem.",
+        401: "Not signed in.",
+        403: "Your role may not do this.",
+        404: "Not found, or not visible to you.",
+        409: "Not allowed in the record's current state; the body gives that state.",
+        429: "Too many requests; try again later.",
+    }
+    return {code: OpenApiResponse(description=descriptions[code]) for code in codes}
+
+
+class DomainErrorMiddleware:
+    """Pages: a refused action goes back where it came from with the reason as a message."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exc):
+        if not isinstance(exc, DomainError):
+            return None
+        back = request.META.get("HTTP_REFERER")
+        safe = back and url_has_allowed_host_and_scheme(
+            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+        if request.method == "POST" and safe:
+            messages.error(request, exc.message)
+            return redirect(back)
+        return render(request, "error.html", {"error": exc}, status=exc.status_code)
+
+
+__all__ = [
+    "Conflict",
+    "DomainError",
+    "NotPermitted",
+    "TransitionNotAllowed",
+    "api_exception_handler",
+    "document_errors",
+]

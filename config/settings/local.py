@@ -1,0 +1,6 @@
+"""Development: the embedded defaults of base.py with debugging on."""
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = env.bool("DJANGO_DEBUG", default=True)

@@ -1,0 +1,49 @@
+"""The permission matrix: every URL pattern of the project × every role → the status expected.
+
+Each issue that adds an endpoint or a page adds its row here; `test_permission_matrix.py`
+fails when a URL pattern has no row, so nothing ships without a decision on who may use it.
+A row is `url name: (method, path, {role: status})`; `path` may be a callable taking the
+`world` fixture (objects made for the matrix) when the URL needs an id. `ALL` fills every role.
+"""
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+ROLES = ["anonymous", "provider", "assessor", "approver", "registrar", "admin"]
+SIGNED_IN = ROLES[1:]
+
+
+def ALL(status):
+    return {role: status for role in ROLES}
+
+
+def signed_in(status, anonymous):
+    return {"anonymous": anonymous, **{role: status for role in SIGNED_IN}}
+
+
+# URL name prefixes left to their owners: Django's admin checks its own permissions (tested
+# in tests/accounts/test_pages.py), the sidecar only serves static files.
+EXEMPT_PREFIXES = ("admin:",)
+
+MATRIX = {
+    "home": ("get", "/", ALL(200)),
+    "accounts:login": ("get", "/accounts/login/", {"anonymous": 200, **{r: 302 for r in SIGNED_IN}}),
+    "accounts:logout": ("post", "/accounts/logout/", ALL(302)),
+    "healthz": ("get", "/healthz", ALL(200)),
+    "schema": ("get", "/api/schema/", ALL(200)),
+    "swagger-ui": ("get", "/api/docs/", ALL(200)),
+    "auth-token": ("post", "/api/v1/auth/token/", ALL(400)),
+    "me": ("get", "/api/v1/me/", signed_in(200, anonymous=401)),
+}
+
+
+def url_names(resolver=None, namespace=""):
+    """Every URL pattern's full name ('ns:name'); an unnamed pattern yields its route."""
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = namespace
+            if pattern.namespace:
+                inner = namespace + pattern.namespace + ":"
+            yield from url_names(pattern, inner)
+        elif isinstance(pattern, URLPattern):
+            yield namespace + (pattern.name or "<unnamed %s>" % pattern.pattern)

@@ -1,0 +1,121 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _run(code, **env):
+    clean = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS",
+                                                              "DATABASE_URL", "REDIS_URL", "SIGNING_KEY_FILE",
+                                                              "SIGNING_CERT_FILE", "DJANGO_SETTINGS_MODULE"}}
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True, timeout=120
+    )
+
+
+@pytest.mark.django_db
+def test_healthz_answers_ok_when_the_database_answers(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+def test_healthz_answers_503_when_the_database_does_not():
+    # A real unreachable PostgreSQL (nothing listens on port 9), in a fresh process.
+    result = _run(
+        "import django; django.setup();"
+        "from django.test import Client; r = Client(SERVER_NAME='localhost').get('/healthz');"
+        "print(r.status_code, r.content.decode())",
+        DJANGO_SETTINGS_MODULE="config.settings.test",
+        DATABASE_URL="postgres://postgres@127.0.0.1:9/nowhere",
+    )
+    assert result.stdout.strip() == '503 {"status": "unavailable"}', result.stderr
+
+
+def test_production_refuses_to_start_without_its_secrets():
+    result = _run("import django; django.setup()", DJANGO_SETTINGS_MODULE="config.settings.production")
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    for name in ("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL", "SIGNING_KEY_FILE", "SIGNING_CERT_FILE"):
+        assert name in result.stderr
+
+
+def test_production_refuses_signing_files_that_do_not_exist(tmp_path):
+    result = _run(
+        "import django; django.setup()",
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        DJANGO_SECRET_KEY="x" * 60,
+        DJANGO_ALLOWED_HOSTS="agency.example",
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/test",
+        REDIS_URL="redis://127.0.0.1:6379/1",
+        SIGNING_KEY_FILE=str(tmp_path / "missing.key"),
+        SIGNING_CERT_FILE=str(tmp_path / "missing.pem"),
+    )
+    assert result.returncode != 0
+    assert "SIGNING_KEY_FILE does not name a readable file" in result.stderr
+
+
+def test_production_passes_the_deployment_checks_when_given_its_secrets(tmp_path):
+    key, cert = tmp_path / "signing.key", tmp_path / "signing.pem"
+    key.write_text("key")
+    cert.write_text("cert")
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings.production",
+            "DJANGO_SECRET_KEY": "a-long-random-production-secret-key-0123456789-abcdefghijklmnop",
+            "DJANGO_ALLOWED_HOSTS": "agency.example",
+            "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/test",
+            "REDIS_URL": "redis://127.0.0.1:6379/1",
+            "SIGNING_KEY_FILE": str(key),
+            "SIGNING_CERT_FILE": str(cert),
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_embedded_defaults_when_nothing_is_set():
+    result = _run(
+        "import django; django.setup(); from django.conf import settings as s;"
+        "print(s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.EMAIL_BACKEND,"
+        " s.CACHES['default']['BACKEND'], s.DEFAULT_FROM_EMAIL, s.SITE_URL, s.THROTTLE_ANON, s.THROTTLE_USER)",
+        DJANGO_SETTINGS_MODULE="config.settings.local",
+    )
+    assert result.stdout.split() == [
+        "django.db.backends.sqlite3",
+        "True",
+        "django.core.mail.backends.console.EmailBackend",
+        "django.core.cache.backends.locmem.LocMemCache",
+        "noreply@localhost",
+        "http://localhost:8000",
+        "60/minute",
+        "1200/minute",
+    ], result.stderr
+
+
+def test_redis_and_smtp_are_used_when_configured():
+    result = _run(
+        "import django; django.setup(); from django.conf import settings as s;"
+        "print(s.CELERY_BROKER_URL, s.CELERY_TASK_ALWAYS_EAGER, s.CACHES['default']['BACKEND'], s.EMAIL_BACKEND, s.EMAIL_PORT)",
+        DJANGO_SETTINGS_MODULE="config.settings.local",
+        REDIS_URL="redis://127.0.0.1:6379/3",
+        EMAIL_HOST="127.0.0.1",
+        EMAIL_PORT="2525",
+    )
+    assert result.stdout.split() == [
+        "redis://127.0.0.1:6379/3",
+        "False",
+        "django.core.cache.backends.redis.RedisCache",
+        "django.core.mail.backends.smtp.EmailBackend",
+        "2525",
+    ], result.stderr
