@@ -4,7 +4,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from rest_framework import status
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -55,19 +56,33 @@ def api_exception_handler(exc, context):
     return drf_exception_handler(exc, context)
 
 
+class _Detail(serializers.Serializer):
+    detail = serializers.CharField()
+
+    class Meta:
+        ref_name = "Error"
+
+
+class _StateConflict(serializers.Serializer):
+    detail = serializers.CharField()
+    state = serializers.CharField(help_text="The record's current state.")
+
+    class Meta:
+        ref_name = "StateConflict"
+
+
 def document_errors(*codes):
     """The schema's responses for the error statuses an operation can answer."""
-    from drf_spectacular.utils import OpenApiResponse
-
-    descriptions = {
-        400: "The input is not valid; the body names each field and its problem.",
-        401: "Not signed in.",
-        403: "Your role may not do this.",
-        404: "Not found, or not visible to you.",
-        409: "Not allowed in the record's current state; the body gives that state.",
-        429: "Too many requests; try again later.",
+    responses = {
+        # 400 bodies name each invalid field, so their shape depends on the input.
+        400: OpenApiResponse(description="The input is not valid; the body names each field and its problem."),
+        401: OpenApiResponse(_Detail, description="Not signed in."),
+        403: OpenApiResponse(_Detail, description="Your role may not do this."),
+        404: OpenApiResponse(_Detail, description="Not found, or not visible to you."),
+        409: OpenApiResponse(_StateConflict, description="Not allowed in the record's current state."),
+        429: OpenApiResponse(_Detail, description="Too many requests; try again later."),
     }
-    return {code: OpenApiResponse(description=descriptions[code]) for code in codes}
+    return {code: responses[code] for code in codes}
 
 
 class DomainErrorMiddleware:

@@ -124,3 +124,11 @@ def test_the_schema_and_the_docs_are_served_without_a_cdn(client):
     assert docs.status_code == 200
     assert b"cdn.jsdelivr" not in docs.content and b"unpkg" not in docs.content
     assert b"/static/drf_spectacular_sidecar/" in docs.content
+
+
+def test_the_openapi_schema_is_valid_and_generates_without_warnings(tmp_path):
+    from django.core.management import call_command
+
+    target = tmp_path / "schema.yaml"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(target))
+    assert "/api/v1/me/" in target.read_text()
