@@ -94,41 +94,36 @@ class BusinessCalendar:
     def __init__(self, closure_days: Iterable[dt.date] = ()):
         self.closure_days = frozenset(_as_date(day) for day in closure_days)
         self._lock = threading.Lock()
-        self._first_year: int | None = None
-        self._last_year: int | None = None
-        self._busdaycal: np.busdaycalendar | None = None
+        # (first year, last year, numpy calendar), replaced as one value so that a reader in
+        # another thread never pairs a calendar with years it does not cover.
+        self._covered: tuple[int, int, np.busdaycalendar] | None = None
 
     def __repr__(self):
-        return "<BusinessCalendar closure_days=%d years=%s-%s>" % (
-            len(self.closure_days),
-            self._first_year,
-            self._last_year,
-        )
+        return "<BusinessCalendar closure_days=%d years=%s>" % (len(self.closure_days), self.years)
 
     @property
     def years(self) -> tuple[int, int] | None:
         """The years the holiday list covers so far (inclusive), or None before first use."""
-        if self._first_year is None:
-            return None
-        return self._first_year, self._last_year
+        covered = self._covered
+        return None if covered is None else covered[:2]
 
     def covering(self, first: np.datetime64, last: np.datetime64) -> np.busdaycalendar:
         """A numpy calendar whose holidays cover every date from `first` to `last`."""
         first_year, last_year = _year(first), _year(last) + 1
-        busdaycal = self._busdaycal
-        if busdaycal is not None and self._first_year <= first_year and last_year <= self._last_year:
-            return busdaycal
+        covered = self._covered
+        if covered is not None and covered[0] <= first_year and last_year <= covered[1]:
+            return covered[2]
         with self._lock:
-            if self._busdaycal is not None:
-                first_year = min(first_year, self._first_year)
-                last_year = max(last_year, self._last_year)
+            covered = self._covered
+            if covered is not None:
+                if covered[0] <= first_year and last_year <= covered[1]:
+                    return covered[2]
+                first_year, last_year = min(first_year, covered[0]), max(last_year, covered[1])
             days = set(ontario_public_holidays(range(first_year, last_year + 1)))
             days.update(self.closure_days)
-            self._busdaycal = np.busdaycalendar(
-                weekmask=WEEKMASK, holidays=np.array(sorted(days), dtype="datetime64[D]")
-            )
-            self._first_year, self._last_year = first_year, last_year
-            return self._busdaycal
+            busdaycal = np.busdaycalendar(weekmask=WEEKMASK, holidays=np.array(sorted(days), dtype="datetime64[D]"))
+            self._covered = (first_year, last_year, busdaycal)
+            return busdaycal
 
     def is_business_day(self, day: dt.date) -> bool:
         d = _d64(day)
