@@ -8,8 +8,6 @@ from accounts.models import User
 
 from .factories import UserFactory
 
-ROLES = [choice for choice in User.Role.values]
-
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
