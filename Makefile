@@ -6,10 +6,15 @@ BIN := $(VENV)/bin
 
 # WeasyPrint's system libraries (without harfbuzz-subset rendering is ~9x slower).
 DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+# The tests also drive a real browser (Playwright cannot download one here) and read PDFs.
+TEST_DEBIAN_PACKAGES := chromium poppler-utils
 
-.PHONY: run test setup system-packages lint
+.PHONY: run test setup test-setup system-packages lint
 
 setup: system-packages $(VENV)/.installed node_modules/.installed
+
+test-setup: setup
+	@$(MAKE) --no-print-directory system-packages DEBIAN_PACKAGES="$(TEST_DEBIAN_PACKAGES)"
 
 system-packages:
 	@missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \
@@ -36,7 +41,7 @@ run: setup
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # The whole suite, against this machine's PostgreSQL and Redis unless told otherwise.
-test: setup
+test: test-setup
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} \
 	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/1} \
 	$(BIN)/pytest $(PYTEST_ARGS)
