@@ -6,13 +6,15 @@ BIN := $(VENV)/bin
 
 # WeasyPrint's system libraries (without harfbuzz-subset rendering is ~9x slower).
 DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+# Only the tests need these: they read letters back as text (pdftotext).
+TEST_DEBIAN_PACKAGES := poppler-utils
 
 .PHONY: run test setup system-packages lint
 
 setup: system-packages $(VENV)/.installed node_modules/.installed
 
 system-packages:
-	@missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \
+	@missing=$$(for p in $(DEBIAN_PACKAGES) $(if $(filter test,$(MAKECMDGOALS)),$(TEST_DEBIAN_PACKAGES)); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 		echo "Installing Debian packages:" $$missing; \
 		sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
