@@ -93,9 +93,10 @@ def verification_url(code: str) -> str:
 
 
 def verification_qr_svg(url: str) -> str:
-    """An inline SVG QR code opening `url`; error level M survives a crease or a smudge."""
+    """An inline SVG QR code opening `url`; error level M survives a crease or a smudge, and
+    the quiet zone of 4 modules that scanners need is part of the image."""
     qr = segno.make(url, error="m", micro=False)
-    return qr.svg_inline(scale=1, border=0, dark="#1a1a1a", omitsize=True, svgclass="qr-code")
+    return qr.svg_inline(scale=1, border=4, dark="#1a1a1a", omitsize=True, svgclass="qr-code")
 
 
 def assessment_letter_html(letter: AssessmentLetter) -> str:
