@@ -67,8 +67,7 @@ def test_production_passes_the_deployment_checks_when_given_its_secrets(tmp_path
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
         env={
-            # A deployment never carries the browser tests' async-unsafe switch.
-            **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+            **os.environ,
             "DJANGO_SETTINGS_MODULE": "config.settings.production",
             "DJANGO_SECRET_KEY": "a-long-random-production-secret-key-0123456789-abcdefghijklmnop",
             "DJANGO_ALLOWED_HOSTS": "agency.example",

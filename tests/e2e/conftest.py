@@ -15,20 +15,15 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e"
 
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _allow_orm_beside_playwright():
-    # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
-    # (data set-up, the database flush after each test) are still synchronous and safe here.
-    # Set for the rest of the session, since the flush outlives each test's own fixtures.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    yield
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-
-
-@pytest.fixture(scope="session")
-def browser():
+@pytest.fixture
+def browser(monkeypatch):
+    """A browser per test. Playwright's sync API keeps an asyncio loop running in this thread
+    while it lives; a longer-lived browser would leave that loop running under later tests,
+    where asyncio.run (pyHanko, for one) then fails."""
     from playwright.sync_api import sync_playwright
 
+    # The ORM calls a test makes while the loop runs are synchronous and safe here.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,

@@ -1,0 +1,60 @@
+"""Letters as the Assessment model will describe them, for tests and benchmarks/letter.py.
+Level names are the Ontario Qualifications Framework's (seed paper, Table 1)."""
+
+import datetime as dt
+from decimal import Decimal
+
+from credentials.letters.render import AssessmentLetter, DecisionLetter
+
+
+def assessment_letter(**changes) -> AssessmentLetter:
+    values = dict(
+        reference="MCA-2026-00042",
+        verification_code="K7QF-3MZP-9WXA-C2HD",
+        provider="Lakeshore College of Applied Arts and Technology",
+        provider_address=("Office of the Registrar", "1 Harbour Street", "Toronto, Ontario  M5J 2X7"),
+        title="Data Analytics for Supply Chain Operations",
+        notional_hours=60,
+        delivery_mode="blended",
+        assessment_description=(
+            "Two applied projects on an anonymised distributor's data (30% each) and a proctored "
+            "online examination (40%); pass mark 65%, graded pass/fail with distinction."
+        ),
+        framework="Ontario Qualifications Framework",
+        level_id="OQF-9",
+        level_name="Post-Diploma Certificate",
+        credits=Decimal("6"),
+        transfer_category="upper_division",
+        subject_area="Business analytics (ISCED-F 0413, management and administration)",
+        valid_from=dt.date(2026, 3, 2),
+        next_review_date=dt.date(2027, 3, 2),
+        letter_date=dt.date(2026, 3, 2),
+        version=1,
+        approver_name="Dr. Amara Okafor",
+        approver_title="Senior Assessor, Credit Assessment",
+    )
+    values.update(changes)
+    return AssessmentLetter(**values)
+
+
+def decision_letter(**changes) -> DecisionLetter:
+    values = dict(
+        reference="MCA-2026-00057",
+        provider="Northway Skills Institute",
+        provider_address=("Program Office", "220 King Street West", "Hamilton, Ontario  L8P 1A9"),
+        title="Workplace Leadership Essentials",
+        notional_hours=12,
+        delivery_mode="online_asynchronous",
+        assessment_description="An unproctored multiple-choice quiz at the end of each module.",
+        reasons=(
+            "The learning outcomes describe topics covered rather than what a learner will be able to do.",
+            "The assessment does not show that the outcomes are achieved: an unproctored quiz with "
+            "unlimited attempts cannot evidence learning at the proposed level (OQF-5, Certificate III).",
+            "No evidence of need from employers, industry or the community was provided.",
+        ),
+        letter_date=dt.date(2026, 3, 9),
+        approver_name="Dr. Amara Okafor",
+        approver_title="Senior Assessor, Credit Assessment",
+    )
+    values.update(changes)
+    return DecisionLetter(**values)

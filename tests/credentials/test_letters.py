@@ -1,0 +1,339 @@
+"""Letters end to end with the real parts: WeasyPrint renders, pyHanko signs and validates,
+poppler's pdftotext reads the text back. Nothing of the signature is mocked."""
+
+import asyncio
+import hashlib
+import io
+import os
+import subprocess
+import threading
+
+import pytest
+import segno
+from asn1crypto import x509 as asn1_x509
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.serialization import Encoding
+from django.conf import settings
+from django.test import override_settings
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.pdf_utils.writer import PdfFileWriter
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation.status import SignatureCoverageLevel
+from pyhanko_certvalidator import ValidationContext
+
+from credentials.letters import keys, render, verify
+from credentials.letters.keys import SigningKeyUnavailable, certificate_fingerprint, signing_certificate_pem
+from credentials.letters.render import (
+    DISCLAIMER,
+    assessment_letter_html,
+    assessment_letter_pdf,
+    decision_letter_pdf,
+    verification_url,
+)
+from credentials.letters.sign import letter_sign
+from credentials.letters.verify import letter_signature_check
+
+from .letter_samples import assessment_letter, decision_letter
+
+
+@pytest.fixture(scope="session", autouse=True)
+def signing_dir(tmp_path_factory):
+    """One development key for the whole run, made under a temporary VAR_DIR (never var/)."""
+    var_dir = tmp_path_factory.mktemp("var")
+    with override_settings(VAR_DIR=var_dir, SIGNING_KEY_FILE="", SIGNING_CERT_FILE=""):
+        yield var_dir
+
+
+@pytest.fixture(scope="module")
+def letter_pdf():
+    return assessment_letter_pdf(assessment_letter())
+
+
+@pytest.fixture(scope="module")
+def signed_pdf(letter_pdf):
+    return letter_sign(letter_pdf)
+
+
+def pdf_text(pdf: bytes) -> str:
+    out = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout
+    return " ".join(out.decode().split())
+
+
+def pyhanko_status(pdf: bytes):
+    reader = PdfFileReader(io.BytesIO(pdf))
+    (embedded,) = reader.embedded_signatures
+    trust = x509.load_pem_x509_certificate(signing_certificate_pem())
+    root = asn1_x509.Certificate.load(trust.public_bytes(Encoding.DER))
+    return validate_pdf_signature(embedded, ValidationContext(trust_roots=[root], allow_fetching=False))
+
+
+# --- the letter as a reader sees it ---------------------------------------------------------
+
+
+def test_assessment_letter_states_the_decision_and_how_to_check_it(letter_pdf):
+    text = pdf_text(letter_pdf)
+    letter = assessment_letter()
+    for expected in (
+        settings.AGENCY_NAME,
+        "2 March 2026",
+        letter.reference,
+        letter.verification_code,
+        letter.provider,
+        letter.title,
+        "60 notional learning hours",
+        "Blended",
+        "OQF-9",
+        "Post-Diploma Certificate",
+        "Ontario Qualifications Framework",
+        "6 agency credits",
+        "1 agency credit = 10 notional learning hours",
+        "Upper-division undergraduate",
+        letter.subject_area,
+        "Current from 2 March 2026",
+        "Next review due 2 March 2027",
+        DISCLAIMER,
+        letter.approver_name,
+        letter.approver_title,
+        settings.SITE_URL + "/verify/",
+    ):
+        assert expected in text, expected
+
+
+def test_letter_fits_on_one_page(letter_pdf):
+    assert len(PdfFileReader(io.BytesIO(letter_pdf)).root["/Pages"]["/Kids"]) == 1
+
+
+def test_half_credits_and_a_later_version_are_stated():
+    text = pdf_text(assessment_letter_pdf(assessment_letter(credits="2.5", version=2)))
+    assert "2.5 agency credits" in text
+    assert "Letter version 2" in text or "LETTER VERSION 2" in text
+
+
+def test_decision_letter_gives_the_reasons_and_no_verification_code():
+    letter = decision_letter()
+    text = pdf_text(decision_letter_pdf(letter))
+    assert "Declined" in text
+    assert letter.reference in text
+    for reason in letter.reasons:
+        assert " ".join(reason.split()) in text
+    assert "VERIFICATION CODE" not in text.upper()
+    assert "confidential" in text.lower()
+
+
+def test_rendering_is_deterministic(letter_pdf):
+    """Dates and the file identifier come from the letter, so a task that runs twice renders
+    the same bytes before signing."""
+    assert assessment_letter_pdf(assessment_letter()) == letter_pdf
+    info = PdfFileReader(io.BytesIO(letter_pdf)).trailer["/Info"]
+    assert info["/CreationDate"] == info["/ModDate"] == "D:20260302"  # the letter's date, not today's
+
+
+def test_a_different_letter_renders_different_bytes(letter_pdf):
+    assert assessment_letter_pdf(assessment_letter(version=2)) != letter_pdf
+
+
+@override_settings(SITE_URL="https://omcaa.example.ca")
+def test_qr_code_opens_the_verification_page_of_the_code(monkeypatch):
+    seen = []
+    real_make = segno.make
+
+    def recording_make(content, *args, **kwargs):
+        seen.append(content)
+        return real_make(content, *args, **kwargs)
+
+    monkeypatch.setattr(render.segno, "make", recording_make)
+    letter = assessment_letter()
+    html = assessment_letter_html(letter)
+
+    url = "https://omcaa.example.ca/verify/K7QF-3MZP-9WXA-C2HD/"
+    assert verification_url(letter.verification_code) == url
+    assert seen == [url]
+    svg = render.verification_qr_svg(url)
+    assert svg.startswith("<svg") and svg in html
+    assert seen == [url, url]
+
+
+def test_letter_html_escapes_what_the_provider_wrote():
+    html = assessment_letter_html(assessment_letter(title="<script>alert(1)</script> & Co"))
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;" in html
+
+
+# --- the signature ----------------------------------------------------------------------------
+
+
+def test_signed_letter_validates_intact_trusted_and_covering_the_whole_file(signed_pdf, letter_pdf):
+    assert signed_pdf.startswith(letter_pdf)  # an incremental update: the rendered bytes stay
+    status = pyhanko_status(signed_pdf)
+    assert status.intact and status.valid and status.trusted
+    assert status.coverage == SignatureCoverageLevel.ENTIRE_FILE
+    assert status.bottom_line
+
+    check = letter_signature_check(signed_pdf)
+    assert check.signature_valid and check.problem is None
+    assert check.sha256 == hashlib.sha256(signed_pdf).hexdigest()
+    assert settings.AGENCY_NAME in check.signer
+
+
+def test_signed_letter_text_is_unchanged_by_signing(signed_pdf, letter_pdf):
+    assert pdf_text(signed_pdf) == pdf_text(letter_pdf)
+
+
+def test_flipped_byte_is_not_valid(signed_pdf):
+    # Inside the page content, well before the signature.
+    tampered = bytearray(signed_pdf)
+    tampered[len(signed_pdf) // 3] ^= 0x01
+    check = letter_signature_check(bytes(tampered))
+    assert not check.signature_valid
+    assert check.problem is not None
+
+
+def test_well_formed_edit_of_the_signed_bytes_is_not_valid(signed_pdf):
+    # An edit that keeps the file well-formed: one character of the file identifier.
+    start = signed_pdf.index(b"/ID [(") + len(b"/ID [(")
+    tampered = signed_pdf[:start] + (b"0" if signed_pdf[start : start + 1] != b"0" else b"1") + signed_pdf[start + 1 :]
+    assert tampered != signed_pdf
+    check = letter_signature_check(tampered)
+    assert not check.signature_valid
+    assert check.problem == verify.INVALID
+
+
+def test_incremental_update_after_signing_is_not_valid(signed_pdf):
+    writer = IncrementalPdfFileWriter(io.BytesIO(signed_pdf))
+    info = writer.set_info(generic.DictionaryObject({generic.NameObject("/Title"): generic.TextStringObject("Edited")}))
+    assert info is not None
+    out = io.BytesIO()
+    writer.write(out)
+    edited = out.getvalue()
+    assert edited.startswith(signed_pdf)
+
+    check = letter_signature_check(edited)
+    assert not check.signature_valid
+    assert check.problem == verify.ALTERED
+
+
+def test_letter_signed_by_another_key_is_not_valid(letter_pdf, tmp_path):
+    # Another self-signed certificate with the very same subject: an impersonation.
+    with override_settings(VAR_DIR=tmp_path):
+        forged = letter_sign(letter_pdf)
+        assert letter_signature_check(forged).signature_valid  # valid for its own key...
+    check = letter_signature_check(forged)  # ...but not for the agency's
+    assert not check.signature_valid
+    assert check.problem == verify.NOT_TRUSTED
+
+
+def _encrypted_pdf():
+    writer = PdfFileWriter()
+    writer.encrypt("owner-secret", "user-secret")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    "make, problem",
+    [
+        (lambda: b"", verify.NOT_PDF),
+        (lambda: os.urandom(4096), verify.NOT_PDF),
+        (lambda: b"%PDF-1.7\n" + os.urandom(4096), verify.UNREADABLE),
+        (lambda: b"%PDF-1.7\n%%EOF\n", verify.UNREADABLE),
+        (_encrypted_pdf, verify.ENCRYPTED),
+        (lambda: b"%PDF-1.7\n" + b"0" * (verify.MAX_LETTER_BYTES), verify.TOO_LARGE),
+    ],
+    ids=["empty", "random", "pdf-header-then-garbage", "header-and-eof-only", "encrypted", "too-large"],
+)
+def test_bad_files_are_not_valid_and_never_raise(make, problem):
+    check = letter_signature_check(make())
+    assert not check.signature_valid
+    assert check.problem == problem
+    assert len(check.sha256) == 64
+
+
+def test_plain_unsigned_pdf_is_not_valid(letter_pdf):
+    check = letter_signature_check(letter_pdf)
+    assert not check.signature_valid
+    assert check.problem == verify.UNSIGNED
+
+
+def test_truncated_signed_letter_is_not_valid(signed_pdf):
+    check = letter_signature_check(signed_pdf[: len(signed_pdf) - 5000])
+    assert not check.signature_valid
+
+
+def test_signing_and_checking_work_inside_a_running_event_loop(letter_pdf):
+    """pyHanko's synchronous API starts its own event loop; an ASGI view or an async test
+    already runs one."""
+
+    async def inside():
+        signed = letter_sign(letter_pdf)
+        return letter_signature_check(signed)
+
+    assert asyncio.run(inside()).signature_valid
+
+
+# --- the signing identity -------------------------------------------------------------------
+
+
+def test_development_certificate_names_the_agency_and_signs_documents():
+    certificate = x509.load_pem_x509_certificate(signing_certificate_pem())
+    organisation = certificate.subject.get_attributes_for_oid(x509.NameOID.ORGANIZATION_NAME)[0].value
+    assert organisation == settings.AGENCY_NAME
+    usage = certificate.extensions.get_extension_for_class(x509.KeyUsage).value
+    assert usage.digital_signature and usage.content_commitment
+    assert not usage.key_cert_sign
+
+
+def test_fingerprint_is_the_sha256_of_the_certificate_as_openssl_shows_it():
+    certificate = x509.load_pem_x509_certificate(signing_certificate_pem())
+    fingerprint = certificate_fingerprint()
+    assert fingerprint == ":".join("%02X" % b for b in certificate.fingerprint(hashes.SHA256()))
+    assert len(fingerprint) == 95
+
+
+def test_development_key_is_made_once_even_when_processes_race(tmp_path, caplog):
+    start = threading.Barrier(6)
+    results = []
+
+    def ask():
+        start.wait()
+        results.append(keys.signing_files())
+
+    with override_settings(VAR_DIR=tmp_path):
+        threads = [threading.Thread(target=ask) for _ in range(6)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        files = keys.signing_files()
+        first = certificate_fingerprint()
+        key_mtime = files.key.stat().st_mtime_ns
+        # Asked again later: the same pair, not a new one.
+        assert keys.signing_files() == files
+        assert certificate_fingerprint() == first
+        assert files.key.stat().st_mtime_ns == key_mtime
+    assert len(set(results)) == 1
+    assert [r.getMessage() for r in caplog.records].count(
+        "Created a development signing key and self-signed certificate in %s" % (tmp_path / "signing")
+    ) == 1
+    assert oct(files.key.stat().st_mode & 0o777) == "0o600"
+    assert sorted(p.name for p in (tmp_path / "signing").iterdir()) == [".lock", "dev-cert.pem", "dev-key.pem"]
+
+
+def test_configured_files_are_used_and_missing_ones_fail_loudly(tmp_path, letter_pdf):
+    with override_settings(VAR_DIR=tmp_path / "a"):
+        (tmp_path / "a").mkdir()
+        made = keys.signing_files()
+    with override_settings(SIGNING_KEY_FILE=str(made.key), SIGNING_CERT_FILE=str(made.certificate)):
+        assert keys.signing_files() == made
+        assert letter_signature_check(letter_sign(letter_pdf)).signature_valid
+    with override_settings(SIGNING_KEY_FILE=str(tmp_path / "missing.pem"), SIGNING_CERT_FILE=str(made.certificate)):
+        with pytest.raises(SigningKeyUnavailable):
+            letter_sign(letter_pdf)
+    broken = tmp_path / "broken-key.pem"
+    broken.write_text("not a key")
+    with override_settings(SIGNING_KEY_FILE=str(broken), SIGNING_CERT_FILE=str(made.certificate)):
+        with pytest.raises(SigningKeyUnavailable):
+            letter_sign(letter_pdf)
