@@ -11,6 +11,8 @@ admin.site.site_title = "Agency administration"
 
 api_v1 = [
     path("", include("accounts.api.urls")),
+    path("", include("credentials.api.urls")),
+    path("", include("assessment.api.urls")),
 ]
 
 urlpatterns = [

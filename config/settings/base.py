@@ -195,3 +195,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "INFO"},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Catalogue import: beyond these a file is refused whole, before any row is validated.
+CATALOGUE_IMPORT_MAX_ROWS = env.int("CATALOGUE_IMPORT_MAX_ROWS", default=10_000)
+CATALOGUE_IMPORT_MAX_BYTES = 20 * 1024 * 1024
