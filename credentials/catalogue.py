@@ -19,7 +19,8 @@ LIST_FIELDS = ["learning_outcomes", "assessment_types", "languages", "skills"]
 LIST_SEPARATOR = "|"
 # A cell a spreadsheet would run as a formula (CSV injection): refused rather than silently
 # changed, so what the agency assesses is exactly what the provider sent.
-FORMULA = re.compile(r"^[=+@\t\r]|^-\s*[A-Za-z(]")
+# A leading "-" is allowed before a plain number or a space ("-1", "- none").
+FORMULA = re.compile(r"^[=+@\t\r]|^-(?!\s|\d+(\.\d+)?$)")
 
 TEMPLATE_EXAMPLE = {
     "title": "Introduction to Industrial Robot Safety",
@@ -38,15 +39,15 @@ TEMPLATE_EXAMPLE = {
     "evidence_of_need": "Requested by the regional manufacturers' association.",
     "contact_hours": "24",
     "skills": "Hazard identification|Lockout/tagout",
-    "stackability": "",
-    "industry_partners": "",
-    "professional_recognition": "",
-    "identity_verification": "",
+    "stackability": "Counts towards the Advanced Manufacturing Technician certificate.",
+    "industry_partners": "Regional Manufacturers' Association",
+    "professional_recognition": "Recognised for continuing education hours by the provincial safety association.",
+    "identity_verification": "Photo ID checked at the practical assessment.",
     "price_cad": "450",
-    "url": "",
+    "url": "https://www.example.org/robot-safety",
     "starts_on": "2027-01-11",
     "ends_on": "2027-03-05",
-    "credential_expiry": "",
+    "credential_expiry": "3 years",
 }
 
 
@@ -193,10 +194,12 @@ def import_catalogue(*, actor, provider, upload):
     serializer = MicroCredentialSerializer(data=[data for _, data, _ in rows], many=True)
     serializer.is_valid()
     problems = []
-    errors = serializer.errors if serializer.errors else [{}] * len(rows)
-    for (row, _data, row_problems), row_errors in zip(rows, errors, strict=True):
+    errors = serializer.errors or {}
+    if isinstance(errors, list):  # older DRF: one entry per item; newer: failing indexes only
+        errors = dict(enumerate(errors))
+    for index, (row, _data, row_problems) in enumerate(rows):
         problems.extend(row_problems)
-        for field, message in _flatten(row_errors):
+        for field, message in _flatten(errors.get(index, {})):
             problems.append({"row": row, "field": field or None, "problem": message})
     if problems:
         problems.sort(key=lambda p: (p["row"] or 0, CONTRACT_FIELDS.index(p["field"]) if p["field"] in CONTRACT_FIELDS else 99))
