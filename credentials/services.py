@@ -32,7 +32,8 @@ _ID_FIELDS = {
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 
 
-def _assign(microcredential, data):
+def assign(microcredential, data):
+    """Copy parsed values onto a micro-credential (also used for the unsaved live preview)."""
     for name, value in data.items():
         attribute = _ID_FIELDS.get(name, name)
         if name not in EDITABLE_FIELDS and attribute not in _ID_FIELDS.values():
@@ -73,7 +74,7 @@ def microcredential_create(*, actor, data):
     if not is_provider(actor):
         raise NotPermitted("Only a provider's staff may describe a micro-credential.")
     microcredential = MicroCredential(provider=actor.organisation, created_by=actor)
-    _assign(microcredential, data)
+    assign(microcredential, data)
     _check(microcredential)
     microcredential.save()
     logger.info("micro-credential %s created by user %s", microcredential.pk, actor.pk)
@@ -89,7 +90,7 @@ def microcredential_update(*, actor, microcredential, data):
             "This micro-credential cannot be changed while the agency is assessing it (%s). "
             "You may change it when the agency asks you for more information." % current.locked_reason
         )
-    _assign(current, data)
+    assign(current, data)
     _check(current)
     current.updated_at = timezone.now()
     current.save()
@@ -122,7 +123,7 @@ def microcredentials_import(*, actor, provider, items):
     drafts, problems = [], []
     for row, data in items:
         microcredential = MicroCredential(provider=provider, created_by=actor, created_at=now, updated_at=now)
-        _assign(microcredential, data)
+        assign(microcredential, data)
         try:
             _check(microcredential)
         except ValidationError as error:

@@ -30,6 +30,13 @@ def ONLY_PROVIDER(status, anonymous=401):
     return {"anonymous": anonymous, "provider": status, **{r: 403 for r in SIGNED_IN if r != "provider"}}
 
 
+PAGE_READ = {"anonymous": 302, "provider": 200, "assessor": 200, "approver": 200, "admin": 200, "registrar": 403}
+
+
+def PAGE_WRITE(status):
+    return {"anonymous": 302, "provider": status, **{r: 403 for r in SIGNED_IN if r != "provider"}}
+
+
 # URL name prefixes left to their owners: Django's admin checks its own permissions (tested
 # in tests/accounts/test_pages.py), the sidecar only serves static files.
 EXEMPT_PREFIXES = ("admin:",)
@@ -69,6 +76,27 @@ MATRIX = {
         {**PROVIDER_AND_AGENCY(200), "registrar": 403},
     ),
     # An empty body on an incomplete draft: the provider gets the missing elements (400).
+    # Pages: anonymous visitors are sent to sign in; the agency reads, only providers write.
+    "credentials:list": ("get", "/microcredentials/", PAGE_READ),
+    "credentials:create": ("get", "/microcredentials/new/", PAGE_WRITE(200)),
+    "credentials:completeness": ("post", "/microcredentials/completeness/", PAGE_WRITE(200)),
+    "credentials:import": ("get", "/microcredentials/import/", PAGE_WRITE(200)),
+    "credentials:import-template": ("get", "/microcredentials/import/template.csv", PAGE_WRITE(200)),
+    "credentials:detail": ("get", lambda w: "/microcredentials/%d/" % w["microcredential"].pk, PAGE_READ),
+    "credentials:edit": ("get", lambda w: "/microcredentials/%d/edit/" % w["microcredential"].pk, PAGE_WRITE(200)),
+    # An empty upload re-renders the page with the form's errors.
+    "credentials:attachment-upload": (
+        "post", lambda w: "/microcredentials/%d/attachments/" % w["microcredential"].pk, PAGE_WRITE(400),
+    ),
+    "credentials:attachment": (
+        "get", lambda w: "/microcredentials/%d/attachments/%d/" % (w["microcredential"].pk, w["attachment"].pk),
+        PAGE_READ,
+    ),
+    "applications:list": ("get", "/applications/", PAGE_READ),
+    "applications:create": ("post", "/applications/new/", PAGE_WRITE(400)),
+    "applications:detail": ("get", lambda w: "/applications/%d/" % w["application"].pk, PAGE_READ),
+    # The world's draft is incomplete: the provider is sent back to it with what is missing.
+    "applications:submit": ("post", lambda w: "/applications/%d/submit/" % w["application"].pk, PAGE_WRITE(302)),
     "api-application-submit": (
         "post", lambda w: "/api/v1/applications/%d/submit/" % w["application"].pk, ONLY_PROVIDER(400),
     ),

@@ -181,6 +181,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "AttachmentKindEnum": "credentials.models.Attachment.Kind",
+        "ApplicationKindEnum": "assessment.models.Application.Kind",
+        "ApplicationStateEnum": "assessment.models.Application.State",
+    },
 }
 
 # Agency credits: 1 credit = 10 notional learning hours, in steps of 0.5 between these bounds.
