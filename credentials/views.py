@@ -84,7 +84,7 @@ def _save(request, form, microcredential=None):
 @require_http_methods(["GET", "POST"])
 def microcredential_create(request):
     _require_provider(request.user)
-    form = MicroCredentialForm(request.POST or None)
+    form = MicroCredentialForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         microcredential = _save(request, form)
         if microcredential is not None:
@@ -103,7 +103,7 @@ def microcredential_edit(request, pk):
     if microcredential.is_locked:
         messages.error(request, "This micro-credential cannot be changed while the agency is assessing it.")
         return redirect("credentials:detail", pk=pk)
-    form = MicroCredentialForm(request.POST or None, initial=MicroCredentialForm.initial_from(microcredential))
+    form = MicroCredentialForm(request.POST if request.method == "POST" else None, initial=MicroCredentialForm.initial_from(microcredential))
     if request.method == "POST" and form.is_valid():
         if _save(request, form, microcredential) is not None:
             messages.success(request, "Your changes are saved.")
@@ -162,7 +162,7 @@ def attachment_download(request, pk, attachment_id):
 @require_http_methods(["GET", "POST"])
 def catalogue_import(request):
     _require_provider(request.user)
-    form = CatalogueForm(request.POST or None, request.FILES or None)
+    form = CatalogueForm(*((request.POST, request.FILES) if request.method == "POST" else ()))
     report, created = None, None
     if request.method == "POST" and form.is_valid():
         try:
