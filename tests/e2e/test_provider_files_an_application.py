@@ -1,18 +1,12 @@
 """In a real browser: a provider signs in, types a micro-credential, watches the meter reach
 100%, saves it, opens an application and submits it."""
 
-import os
-
 import pytest
 from django.db import connections
 from playwright.sync_api import expect, sync_playwright
 
 from assessment.models import Application
 from tests.factories import PASSWORD, UserFactory
-
-# Playwright's sync API runs an event loop in this thread; the ORM calls here are the
-# test's own, between browser steps, never concurrent with the server's.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 FIELDS = {
     "#id_title": "Applied Data Visualisation",
@@ -40,7 +34,10 @@ FIELDS = {
 
 
 @pytest.fixture
-def browser():
+def browser(monkeypatch):
+    # Playwright's sync API runs an event loop in this thread; the ORM calls here are the
+    # test's own, between browser steps, never concurrent with the server's.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-background-networking"]
