@@ -178,3 +178,26 @@ def test_uploading_a_renamed_file_on_the_page_explains_why(signed_in, provider, 
     )
     assert response.status_code == 400
     assert "We check the content, not the name" in response.content.decode()
+
+
+@pytest.mark.parametrize("rows", [3, 40])
+def test_the_list_page_costs_the_same_queries_whatever_the_number_of_rows(client, provider, django_assert_num_queries, rows):
+    MicroCredentialFactory.create_batch(rows, created_by=provider)
+    client.force_login(provider)
+    # session, user, count, page, attachments prefetch, the header's organisation
+    with django_assert_num_queries(6):
+        response = client.get("/microcredentials/")
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("rows", [3, 40])
+def test_the_application_list_page_costs_the_same_queries_whatever_the_number_of_rows(
+    client, provider, django_assert_num_queries, rows
+):
+    for _ in range(rows):
+        ApplicationFactory(microcredential=MicroCredentialFactory(created_by=provider))
+    client.force_login(provider)
+    # session, user, count, page, events, attachments, the header's organisation
+    with django_assert_num_queries(7):
+        response = client.get("/applications/")
+    assert response.status_code == 200
