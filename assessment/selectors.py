@@ -5,6 +5,7 @@ from django.http import Http404
 
 from accounts.permissions import is_agency_staff, is_provider
 from credentials.models import Attachment
+from credentials.selectors import is_possible_id
 
 from .models import Application, ApplicationEvent
 
@@ -23,6 +24,8 @@ def applications_visible_to(user):
 
 
 def application_get(*, user, pk):
+    if not is_possible_id(pk):
+        raise Http404("No such application.")
     try:
         return applications_visible_to(user).get(pk=pk)
     except (Application.DoesNotExist, ValueError, TypeError):

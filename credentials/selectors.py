@@ -11,6 +11,17 @@ from accounts.permissions import is_agency_staff, is_provider
 
 from .models import Attachment, FieldOfStudy, Framework, Level, MicroCredential
 
+# Ids are 64-bit: anything outside that range cannot name a row, and asking the database
+# would fail (an overflow, not "not found").
+MAX_ID = 2**63 - 1
+
+
+def is_possible_id(value):
+    try:
+        return 0 < int(value) <= MAX_ID
+    except (TypeError, ValueError):
+        return False
+
 
 def microcredentials_visible_to(user):
     queryset = MicroCredential.objects.select_related("provider").prefetch_related(
@@ -24,6 +35,8 @@ def microcredentials_visible_to(user):
 
 
 def microcredential_get(*, user, pk):
+    if not is_possible_id(pk):
+        raise Http404("No such micro-credential.")
     try:
         return microcredentials_visible_to(user).get(pk=pk)
     except (MicroCredential.DoesNotExist, ValueError, TypeError):
@@ -32,6 +45,8 @@ def microcredential_get(*, user, pk):
 
 def attachment_get(*, user, microcredential_id, pk):
     microcredential = microcredential_get(user=user, pk=microcredential_id)
+    if not is_possible_id(pk):
+        raise Http404("No such attachment.")
     try:
         return microcredential.attachments.get(pk=pk)
     except (Attachment.DoesNotExist, ValueError, TypeError):

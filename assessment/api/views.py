@@ -8,6 +8,7 @@ from rest_framework.views import APIView
 from accounts.permissions import is_agency_staff, is_provider, require
 from config.errors import document_errors
 from credentials import selectors as credential_selectors
+from credentials.selectors import MAX_ID
 
 from .. import selectors, services
 from ..models import Application
@@ -21,7 +22,7 @@ def provider_or_agency(user):
 class ApplicationFilter(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(choices=Application.State.choices)
     kind = django_filters.ChoiceFilter(choices=Application.Kind.choices)
-    provider = django_filters.NumberFilter(field_name="provider_id")
+    provider = django_filters.NumberFilter(field_name="provider_id", min_value=1, max_value=MAX_ID)
 
     class Meta:
         model = Application

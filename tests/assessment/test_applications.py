@@ -123,3 +123,17 @@ def test_the_application_list_costs_the_same_queries_whatever_the_page_size(
     with django_assert_num_queries(5):
         response = client.get("/api/v1/applications/?page_size=%d" % page_size)
     assert len(response.json()["results"]) == page_size
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/api/v1/applications/?provider=99999999999999999999999", "/api/v1/applications/99999999999999999999999/",
+     "/api/v1/microcredentials/99999999999999999999999/"],
+)
+def test_ids_beyond_64_bits_are_not_found_or_refused_never_a_500(api_as, provider, path):
+    assert api_as(provider).get(path).status_code in (400, 404)
+
+
+def test_applying_with_an_id_beyond_64_bits_is_not_found(api_as, provider):
+    response = api_as(provider).post("/api/v1/applications/", {"microcredential": 10**30}, format="json")
+    assert response.status_code == 404
