@@ -78,7 +78,10 @@ def _decode(raw):
 
 def _csv_rows(text):
     try:
-        reader = csv.DictReader(io.StringIO(text, newline=""))
+        # Spreadsheets set to French (Canada) save CSV with semicolons between cells.
+        first_line = text.split("\n", 1)[0]
+        delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+        reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
         header = reader.fieldnames or []
         header = [(name or "").strip() for name in header]
         reader.fieldnames = header

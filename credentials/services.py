@@ -43,7 +43,9 @@ def assign(microcredential, data):
         setattr(microcredential, attribute, value)
     for name in ("learning_outcomes", "assessment_types", "languages", "skills"):
         value = getattr(microcredential, name)
-        if isinstance(value, list):
+        if value is None:
+            setattr(microcredential, name, [])
+        elif isinstance(value, list):
             setattr(microcredential, name, [item.strip() if isinstance(item, str) else item for item in value])
     # Text fields stay "" rather than None so "missing" has one meaning.
     for field in MicroCredential._meta.get_fields():

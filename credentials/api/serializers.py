@@ -117,7 +117,7 @@ class MicroCredentialSerializer(serializers.ModelSerializer):
         super().__init__(*args, **kwargs)
         # Clients may send null for any element they have not written yet.
         for field in self.fields.values():
-            if isinstance(field, serializers.CharField) and not field.read_only:
+            if isinstance(field, serializers.CharField | serializers.JSONField) and not field.read_only:
                 field.allow_null = True
 
     def get_completeness(self, microcredential) -> CompletenessSerializer:

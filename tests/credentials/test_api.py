@@ -147,3 +147,17 @@ def test_the_list_costs_the_same_queries_whatever_the_page_size(api_as, provider
     with django_assert_num_queries(4):
         response = client.get("/api/v1/microcredentials/?page_size=%d" % page_size)
     assert len(response.json()["results"]) == page_size
+
+
+def test_null_clears_an_element_of_any_type(api_as, provider):
+    microcredential = MicroCredentialFactory(created_by=provider)
+    response = api_as(provider).patch(
+        "/api/v1/microcredentials/%d/" % microcredential.pk,
+        {"learning_outcomes": None, "description": None, "proposed_level": None, "proposed_credits": None},
+        format="json",
+    )
+    assert response.status_code == 200, response.json()
+    assert response.json()["completeness"]["missing_required"] == [
+        "description", "learning_outcomes", "proposed_level", "proposed_credits"]
+    microcredential.refresh_from_db()
+    assert (microcredential.learning_outcomes, microcredential.description) == ([], "")

@@ -177,3 +177,12 @@ def test_5000_rows_import_within_a_few_seconds(api_as, provider):
     assert response.status_code == 201
     assert MicroCredential.objects.count() == 5000
     assert elapsed < 20, elapsed
+
+
+def test_semicolon_separated_csv_from_a_french_canadian_spreadsheet_is_read(api_as, provider):
+    content = "\ufefftitle;description;languages\r\nSécurité des robots;Travail sûr, près des robots;fr|en\r\n"
+    response = post(api_as(provider), content.encode("utf-8"))
+    assert response.status_code == 201, response.json()
+    microcredential = MicroCredential.objects.get()
+    assert (microcredential.title, microcredential.languages) == ("Sécurité des robots", ["fr", "en"])
+    assert microcredential.description == "Travail sûr, près des robots"
