@@ -17,7 +17,7 @@ from django.utils.text import get_valid_filename
 from accounts.permissions import is_provider
 from config.errors import Conflict, DomainError, NotPermitted
 
-from . import file_kinds
+from . import file_kinds, selectors
 from .completeness import RECOMMENDED, REQUIRED
 from .models import Attachment, MicroCredential
 
@@ -54,14 +54,30 @@ def assign(microcredential, data):
                 setattr(microcredential, field.attname, "")
 
 
-def _check(microcredential):
-    # Foreign keys were checked against the reference data by the caller; skipping them
-    # here keeps a large import from costing a query per row.
-    microcredential.full_clean(
-        exclude=["provider", "created_by", "proposed_level", "field_of_study"],
-        validate_unique=False,
-        validate_constraints=False,
-    )
+def _check(microcredential, *, level_ids=None, field_codes=None):
+    """The model's rules, and that the level and field of study exist.
+
+    The reference ids are checked against sets loaded once (a catalogue passes them in),
+    so a 5,000-row import does not cost two queries per row.
+    """
+    errors = {}
+    try:
+        microcredential.full_clean(
+            exclude=["provider", "created_by", "proposed_level", "field_of_study"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    level, field = microcredential.proposed_level_id, microcredential.field_of_study_id
+    if level and level not in (level_ids if level_ids is not None else selectors.level_ids()):
+        errors.setdefault("proposed_level", []).append(
+            '"%s" is not a level we know. Use a level id such as "OQF-10".' % level)
+    if field and field not in (field_codes if field_codes is not None else selectors.field_of_study_codes()):
+        errors.setdefault("field_of_study", []).append(
+            '"%s" is not an ISCED-F 2013 detailed field code.' % field)
+    if errors:
+        raise ValidationError(errors)
 
 
 def _require_own(actor, microcredential):
@@ -122,12 +138,13 @@ def microcredentials_import(*, actor, provider, items):
     if actor is not None and not (is_provider(actor) and actor.organisation_id == provider.pk):
         raise NotPermitted("Only the provider's own staff may import its catalogue.")
     now = timezone.now()
+    level_ids, field_codes = selectors.level_ids(), selectors.field_of_study_codes()
     drafts, problems = [], []
     for row, data in items:
         microcredential = MicroCredential(provider=provider, created_by=actor, created_at=now, updated_at=now)
         assign(microcredential, data)
         try:
-            _check(microcredential)
+            _check(microcredential, level_ids=level_ids, field_codes=field_codes)
         except ValidationError as error:
             for field, messages in error.message_dict.items():
                 for message in messages:

@@ -161,3 +161,14 @@ def test_null_clears_an_element_of_any_type(api_as, provider):
         "description", "learning_outcomes", "proposed_level", "proposed_credits"]
     microcredential.refresh_from_db()
     assert (microcredential.learning_outcomes, microcredential.description) == ([], "")
+
+
+def test_the_service_itself_refuses_an_unknown_level_whoever_calls_it(provider):
+    from django.core.exceptions import ValidationError
+
+    from credentials.services import microcredential_create
+
+    with pytest.raises(ValidationError) as refused:
+        microcredential_create(actor=provider, data={"title": "X", "proposed_level": "OQF-99"})
+    assert "proposed_level" in refused.value.message_dict
+    assert not MicroCredential.objects.exists()
