@@ -1,8 +1,39 @@
 from django.contrib import admin, messages
 from django.db import transaction
 
-from .models import ClosureDay
+from .models import Application, ApplicationEvent, ClosureDay
 from .services import closure_day_changed
+
+
+class EventInline(admin.TabularInline):
+    model = ApplicationEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ["at", "actor", "action", "from_state", "to_state", "message"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Application)
+class ApplicationAdmin(admin.ModelAdmin):
+    """Read only: every change to a case goes through its service, which records it."""
+
+    list_display = ["__str__", "kind", "state", "provider", "submitted_at"]
+    list_filter = ["state", "kind"]
+    search_fields = ["reference", "microcredential__title", "provider__name"]
+    list_select_related = ["provider"]
+    inlines = [EventInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 RECOMPUTE_NOTE = (
     "Closure days are not business days. Adding, changing or removing one recomputes the "

@@ -11,11 +11,15 @@ admin.site.site_title = "Agency administration"
 
 api_v1 = [
     path("", include("accounts.api.urls")),
+    path("", include("credentials.api.urls")),
+    path("", include("assessment.api.urls")),
 ]
 
 urlpatterns = [
     path("", account_views.home, name="home"),
     path("accounts/", include("accounts.urls")),
+    path("microcredentials/", include("credentials.urls")),
+    path("applications/", include("assessment.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("api/v1/", include(api_v1)),

@@ -55,3 +55,17 @@ def celery_worker(transactional_db):
             yield worker
     finally:
         app.conf.task_always_eager = True
+
+
+@pytest.fixture
+def provider(db):
+    """Staff of Northern Lakes College."""
+    return UserFactory(role=User.Role.PROVIDER)
+
+
+@pytest.fixture
+def other_provider(db):
+    """Staff of another provider organisation, who must never see the first one's records."""
+    from .factories import OrganisationFactory
+
+    return UserFactory(role=User.Role.PROVIDER, organisation=OrganisationFactory(name="Maple Leaf Skills Institute"))

@@ -1,3 +1,6 @@
+import datetime
+from decimal import Decimal
+
 import factory
 
 from accounts.models import Organisation, User
@@ -42,3 +45,49 @@ class UserFactory(factory.django.DjangoModelFactory):
         self.set_password(extracted or PASSWORD)
         if create:
             self.save(update_fields=["password"])
+
+
+class MicroCredentialFactory(factory.django.DjangoModelFactory):
+    """A micro-credential with every required and recommended element present."""
+
+    class Meta:
+        model = "credentials.MicroCredential"
+
+    provider = factory.LazyAttribute(lambda o: o.created_by.organisation)
+    created_by = factory.SubFactory(UserFactory)
+    title = factory.Sequence(lambda n: "Applied Data Visualisation %d" % n)
+    description = "Turning operational data into clear charts for decision makers."
+    learning_outcomes = factory.LazyFunction(
+        lambda: ["Choose a chart that fits the question", "Critique a dashboard for clarity"]
+    )
+    learner_effort_hours = Decimal("40")
+    contact_hours = Decimal("18")
+    proposed_level_id = "OQF-9"
+    proposed_credits = Decimal("4")
+    field_of_study_id = "0613"
+    assessment_types = factory.LazyFunction(lambda: ["project", "quiz"])
+    assessment_description = "A dashboard project (70%) and two quizzes (30%); pass at 60%."
+    delivery_mode = "online_async"
+    languages = factory.LazyFunction(lambda: ["en"])
+    prerequisites = "none"
+    quality_assurance = "Approved by the college's program quality committee."
+    evidence_of_need = "Requested by three regional employers' advisory board."
+    skills = factory.LazyFunction(lambda: ["Data visualisation"])
+    stackability = "Stacks into the Data Analytics post-diploma certificate."
+    industry_partners = "Lakehead Analytics"
+    professional_recognition = "None yet."
+    identity_verification = "Proctored final quiz with photo ID."
+    price_cad = Decimal("450.00")
+    url = "https://example.org/data-vis"
+    starts_on = datetime.date(2027, 1, 11)
+    ends_on = datetime.date(2027, 3, 5)
+    credential_expiry = "Does not expire"
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "assessment.Application"
+
+    microcredential = factory.SubFactory(MicroCredentialFactory)
+    provider = factory.LazyAttribute(lambda o: o.microcredential.provider)
+    created_by = factory.LazyAttribute(lambda o: o.microcredential.created_by)

@@ -20,6 +20,23 @@ def signed_in(status, anonymous):
     return {"anonymous": anonymous, **{role: status for role in SIGNED_IN}}
 
 
+def PROVIDER_AND_AGENCY(status, anonymous=401):
+    """The provider (whose records the world's objects are) and agency staff get `status`."""
+    return {"anonymous": anonymous, "provider": status, "assessor": status, "approver": status,
+            "admin": status, "registrar": 403}
+
+
+def ONLY_PROVIDER(status, anonymous=401):
+    return {"anonymous": anonymous, "provider": status, **{r: 403 for r in SIGNED_IN if r != "provider"}}
+
+
+PAGE_READ = {"anonymous": 302, "provider": 200, "assessor": 200, "approver": 200, "admin": 200, "registrar": 403}
+
+
+def PAGE_WRITE(status):
+    return {"anonymous": 302, "provider": status, **{r: 403 for r in SIGNED_IN if r != "provider"}}
+
+
 # URL name prefixes left to their owners: Django's admin checks its own permissions (tested
 # in tests/accounts/test_pages.py), the sidecar only serves static files.
 EXEMPT_PREFIXES = ("admin:",)
@@ -33,6 +50,56 @@ MATRIX = {
     "swagger-ui": ("get", "/api/docs/", ALL(200)),
     "auth-token": ("post", "/api/v1/auth/token/", ALL(400)),
     "me": ("get", "/api/v1/me/", signed_in(200, anonymous=401)),
+    # Reference data is public: the register and integrators need the level names.
+    "api-frameworks": ("get", "/api/v1/frameworks/", ALL(200)),
+    "api-fields-of-study": ("get", "/api/v1/fields-of-study/", ALL(200)),
+    # Providers write their own micro-credentials; the agency reads everyone's.
+    "api-microcredentials": ("get", "/api/v1/microcredentials/", {**PROVIDER_AND_AGENCY(200), "registrar": 403}),
+    "api-microcredential": (
+        "get", lambda w: "/api/v1/microcredentials/%d/" % w["microcredential"].pk,
+        {**PROVIDER_AND_AGENCY(200), "registrar": 403},
+    ),
+    "api-microcredential-attachments": (
+        "post", lambda w: "/api/v1/microcredentials/%d/attachments/" % w["microcredential"].pk,
+        {**ONLY_PROVIDER(400)},
+    ),
+    "api-microcredential-attachment-file": (
+        "get", lambda w: "/api/v1/microcredentials/%d/attachments/%d/file/" % (
+            w["microcredential"].pk, w["attachment"].pk),
+        {**PROVIDER_AND_AGENCY(200), "registrar": 403},
+    ),
+    "api-catalogue-import": ("post", "/api/v1/microcredentials/import/", ONLY_PROVIDER(400)),
+    "api-catalogue-template": ("get", "/api/v1/microcredentials/import/template.csv", ONLY_PROVIDER(200)),
+    "api-applications": ("get", "/api/v1/applications/", {**PROVIDER_AND_AGENCY(200), "registrar": 403}),
+    "api-application": (
+        "get", lambda w: "/api/v1/applications/%d/" % w["application"].pk,
+        {**PROVIDER_AND_AGENCY(200), "registrar": 403},
+    ),
+    # An empty body on an incomplete draft: the provider gets the missing elements (400).
+    # Pages: anonymous visitors are sent to sign in; the agency reads, only providers write.
+    "credentials:list": ("get", "/microcredentials/", PAGE_READ),
+    "credentials:create": ("get", "/microcredentials/new/", PAGE_WRITE(200)),
+    "credentials:completeness": ("post", "/microcredentials/completeness/", PAGE_WRITE(200)),
+    "credentials:import": ("get", "/microcredentials/import/", PAGE_WRITE(200)),
+    "credentials:import-template": ("get", "/microcredentials/import/template.csv", PAGE_WRITE(200)),
+    "credentials:detail": ("get", lambda w: "/microcredentials/%d/" % w["microcredential"].pk, PAGE_READ),
+    "credentials:edit": ("get", lambda w: "/microcredentials/%d/edit/" % w["microcredential"].pk, PAGE_WRITE(200)),
+    # An empty upload re-renders the page with the form's errors.
+    "credentials:attachment-upload": (
+        "post", lambda w: "/microcredentials/%d/attachments/" % w["microcredential"].pk, PAGE_WRITE(400),
+    ),
+    "credentials:attachment": (
+        "get", lambda w: "/microcredentials/%d/attachments/%d/" % (w["microcredential"].pk, w["attachment"].pk),
+        PAGE_READ,
+    ),
+    "applications:list": ("get", "/applications/", PAGE_READ),
+    "applications:create": ("post", "/applications/new/", PAGE_WRITE(400)),
+    "applications:detail": ("get", lambda w: "/applications/%d/" % w["application"].pk, PAGE_READ),
+    # The world's draft is incomplete: the provider is sent back to it with what is missing.
+    "applications:submit": ("post", lambda w: "/applications/%d/submit/" % w["application"].pk, PAGE_WRITE(302)),
+    "api-application-submit": (
+        "post", lambda w: "/api/v1/applications/%d/submit/" % w["application"].pk, ONLY_PROVIDER(400),
+    ),
 }
 
 

@@ -1,6 +1,7 @@
 import pytest
 
-from tests.factories import UserFactory
+from credentials.models import Attachment
+from tests.factories import ApplicationFactory, MicroCredentialFactory, UserFactory
 from tests.permission_matrix import EXEMPT_PREFIXES, MATRIX, ROLES, url_names
 
 
@@ -19,9 +20,22 @@ def test_every_row_names_a_real_url_and_every_role():
 
 
 @pytest.fixture
-def world(db):
-    """Objects the matrix's paths refer to; later issues add theirs."""
-    return {}
+def world(db, tmp_path, settings):
+    """Objects the matrix's paths refer to; later issues add theirs.
+
+    They belong to the provider organisation `UserFactory(role="provider")` joins, so the
+    provider row tests the owner; tests/*/ check that another provider gets 404."""
+    from django.core.files.base import ContentFile
+
+    settings.MEDIA_ROOT = tmp_path
+    microcredential = MicroCredentialFactory(created_by=UserFactory(role="provider"), prerequisites="")
+    attachment = Attachment(
+        microcredential=microcredential, kind="curriculum", original_name="c.pdf", content_type="application/pdf",
+        size=9, sha256="0" * 64, uploaded_by=microcredential.created_by,
+    )
+    attachment.file.save("c.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
+    application = ApplicationFactory(microcredential=microcredential)
+    return {"microcredential": microcredential, "attachment": attachment, "application": application}
 
 
 @pytest.mark.parametrize("role", ROLES)

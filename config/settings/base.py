@@ -181,6 +181,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "AttachmentKindEnum": "credentials.models.Attachment.Kind",
+        "ApplicationKindEnum": "assessment.models.Application.Kind",
+        "ApplicationStateEnum": "assessment.models.Application.State",
+    },
 }
 
 # Agency credits: 1 credit = 10 notional learning hours, in steps of 0.5 between these bounds.
@@ -199,3 +204,7 @@ LOGGING = {
         "weasyprint.progress": {"level": "WARNING"},
     },
 }
+
+# Catalogue import: beyond these a file is refused whole, before any row is validated.
+CATALOGUE_IMPORT_MAX_ROWS = env.int("CATALOGUE_IMPORT_MAX_ROWS", default=10_000)
+CATALOGUE_IMPORT_MAX_BYTES = 20 * 1024 * 1024

@@ -43,6 +43,15 @@ class Command(BaseCommand):
             user.save(update_fields=["password"])
             rows.append((role, email, password, organisation.name))
 
+        # The command is an entry point, so it may reach the apps built on accounts.
+        from assessment.demo import seed_applications
+        from credentials.demo import seed_microcredentials
+
+        providers = {
+            name: User.objects.get(email=email) for email, _, role, name in DEMO_ACCOUNTS if role == User.Role.PROVIDER
+        }
+        seed_applications(seed_microcredentials(providers))
+
         self.stdout.write("Demo accounts (sign in at %s/accounts/login/):" % settings.SITE_URL)
         width = max(len(email) for _, email, _, _ in rows)
         for role, email, password, organisation in rows:

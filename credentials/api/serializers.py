@@ -1,0 +1,144 @@
+from django.urls import reverse
+from rest_framework import serializers
+
+from ..completeness import RECOMMENDED, REQUIRED, completeness
+from ..models import Attachment, FieldOfStudy, Framework, Level, MicroCredential
+from ..selectors import field_of_study_codes, level_ids
+
+CONTRACT_FIELDS = REQUIRED + RECOMMENDED
+
+
+class LevelSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Level
+        fields = ["id", "number", "name", "description"]
+
+
+class FrameworkSerializer(serializers.ModelSerializer):
+    levels = LevelSerializer(many=True)
+
+    class Meta:
+        model = Framework
+        fields = ["code", "name", "is_default", "levels"]
+
+
+class FieldOfStudySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = FieldOfStudy
+        fields = ["code", "name"]
+
+
+class ReferenceCodeField(serializers.CharField):
+    """A level id or ISCED-F code, checked against the reference data loaded once per
+    serializer tree (so validating a 5,000-row catalogue costs two queries, not 10,000)."""
+
+    def __init__(self, *, load, unknown, **kwargs):
+        self.load = load
+        self.unknown = unknown
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("allow_null", True)
+        kwargs.setdefault("allow_blank", True)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data).strip()
+        if not value:
+            return None
+        cache = self.root.__dict__.setdefault("_reference_cache", {})
+        known = cache.get(self.load)
+        if known is None:
+            known = cache[self.load] = self.load()
+        if value not in known:
+            raise serializers.ValidationError(self.unknown % value)
+        return value
+
+    def to_representation(self, value):
+        return value
+
+
+class ProviderSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class CompletenessSerializer(serializers.Serializer):
+    score = serializers.IntegerField(min_value=0, max_value=100)
+    missing_required = serializers.ListField(child=serializers.CharField())
+    missing_recommended = serializers.ListField(child=serializers.CharField())
+    problems = serializers.ListField(child=serializers.DictField(child=serializers.CharField()))
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Attachment
+        fields = ["id", "kind", "original_name", "content_type", "size", "sha256", "uploaded_at", "url"]
+
+    def get_url(self, attachment) -> str:
+        return reverse(
+            "api-microcredential-attachment-file",
+            kwargs={"pk": attachment.microcredential_id, "attachment_id": attachment.pk},
+        )
+
+
+class MicroCredentialSerializer(serializers.ModelSerializer):
+    """The contract's fields; the model's validators apply, so every surface refuses alike."""
+
+    proposed_level = ReferenceCodeField(
+        source="proposed_level_id",
+        load=level_ids,
+        unknown='"%s" is not a level we know. Use a level id such as "OQF-10" (see /api/v1/frameworks/).',
+    )
+    field_of_study = ReferenceCodeField(
+        source="field_of_study_id",
+        load=field_of_study_codes,
+        unknown='"%s" is not an ISCED-F 2013 detailed field code. Use a four-digit code such as "0413" '
+        "(see /api/v1/fields-of-study/).",
+    )
+    provider = ProviderSerializer(read_only=True)
+    completeness = serializers.SerializerMethodField()
+    attachments = AttachmentSerializer(many=True, read_only=True)
+    locked = serializers.BooleanField(source="is_locked", read_only=True)
+
+    class Meta:
+        model = MicroCredential
+        fields = ["id", *CONTRACT_FIELDS, "provider", "completeness", "attachments", "locked",
+                  "created_at", "updated_at"]
+        read_only_fields = ["id", "created_at", "updated_at"]
+        extra_kwargs = {
+            "learner_effort_hours": {"coerce_to_string": False},
+            "contact_hours": {"coerce_to_string": False},
+            "proposed_credits": {"coerce_to_string": False},
+            "price_cad": {"coerce_to_string": False},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Clients may send null for any element they have not written yet.
+        for field in self.fields.values():
+            if isinstance(field, serializers.CharField | serializers.JSONField) and not field.read_only:
+                field.allow_null = True
+
+    def get_completeness(self, microcredential) -> CompletenessSerializer:
+        return completeness(microcredential)
+
+
+class AttachmentUploadSerializer(serializers.Serializer):
+    file = serializers.FileField()
+    kind = serializers.ChoiceField(choices=Attachment.Kind.choices)
+
+
+class CatalogueUploadSerializer(serializers.Serializer):
+    file = serializers.FileField()
+
+
+class RowProblemSerializer(serializers.Serializer):
+    row = serializers.IntegerField(allow_null=True)
+    field = serializers.CharField(allow_null=True)
+    problem = serializers.CharField()
+
+
+class ImportResultSerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    microcredentials = serializers.ListField(child=serializers.DictField())

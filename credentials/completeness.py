@@ -1,0 +1,120 @@
+"""How complete a micro-credential's metadata is: the one place that decides.
+
+The API, the provider's live meter, the assessor's page and `application_submit` all ask
+`completeness(microcredential)`; nothing else counts fields.
+"""
+
+from .models import title_problem
+
+# The elements product.md requires before submission, by contract field name, in form order.
+REQUIRED = [
+    "title",
+    "description",
+    "learning_outcomes",
+    "learner_effort_hours",
+    "proposed_level",
+    "proposed_credits",
+    "field_of_study",
+    "assessment_types",
+    "assessment_description",
+    "delivery_mode",
+    "languages",
+    "prerequisites",
+    "quality_assurance",
+    "evidence_of_need",
+]
+RECOMMENDED = [
+    "contact_hours",
+    "skills",
+    "stackability",
+    "industry_partners",
+    "professional_recognition",
+    "identity_verification",
+    "price_cad",
+    "url",
+    "starts_on",
+    "ends_on",
+    "credential_expiry",
+]
+# Required elements carry most of the score, and the score stays below this share while any
+# is missing, so "80 or more" always means "ready to submit"; recommended elements take it
+# the rest of the way to 100.
+REQUIRED_SHARE = 80
+
+LABELS = {
+    "title": "Title",
+    "description": "Description",
+    "learning_outcomes": "Learning outcomes",
+    "learner_effort_hours": "Learner effort (hours)",
+    "proposed_level": "Proposed level",
+    "proposed_credits": "Proposed credits",
+    "field_of_study": "Field of study",
+    "assessment_types": "Assessment types",
+    "assessment_description": "Assessment description",
+    "delivery_mode": "Delivery mode",
+    "languages": "Languages of instruction",
+    "prerequisites": "Prerequisites",
+    "quality_assurance": "Quality assurance",
+    "evidence_of_need": "Evidence of need",
+    "contact_hours": "Contact hours",
+    "skills": "Skills and competencies",
+    "stackability": "Stackability",
+    "industry_partners": "Industry partners",
+    "professional_recognition": "Professional recognition",
+    "identity_verification": "Identity verification",
+    "price_cad": "Price (CAD)",
+    "url": "Web page",
+    "starts_on": "Start date",
+    "ends_on": "End date",
+    "credential_expiry": "Credential expiry",
+}
+
+# Foreign keys are judged by their id so that counting never costs a query.
+_ATTRIBUTE = {"proposed_level": "proposed_level_id", "field_of_study": "field_of_study_id"}
+
+
+def is_present(value):
+    if value is None:
+        return False
+    if isinstance(value, str):
+        return bool(value.strip())
+    if isinstance(value, list | tuple):
+        return any(str(item).strip() for item in value)
+    return True
+
+
+def completeness(microcredential):
+    """{"score": 0–100, "missing_required": [...], "missing_recommended": [...], "problems": [...]}.
+
+    `problems` are present values that would still stop a submission (the title rule).
+    """
+    def present(name):
+        return is_present(getattr(microcredential, _ATTRIBUTE.get(name, name), None))
+
+    missing_required = [name for name in REQUIRED if not present(name)]
+    missing_recommended = [name for name in RECOMMENDED if not present(name)]
+    required_done = len(REQUIRED) - len(missing_required)
+    recommended_done = len(RECOMMENDED) - len(missing_recommended)
+    # Integer arithmetic, rounded down: 100 means everything, never "almost".
+    score = (
+        REQUIRED_SHARE * required_done * len(RECOMMENDED)
+        + (100 - REQUIRED_SHARE) * recommended_done * len(REQUIRED)
+    ) // (len(REQUIRED) * len(RECOMMENDED))
+    if missing_required:
+        score = min(score, REQUIRED_SHARE - 1)
+    problems = []
+    title_issue = title_problem(microcredential.title)
+    if title_issue:
+        problems.append({"field": "title", "message": title_issue})
+    return {
+        "score": score,
+        "missing_required": missing_required,
+        "missing_recommended": missing_recommended,
+        "problems": problems,
+    }
+
+
+def submission_problems(microcredential):
+    """What stops a submission, as (missing_required, {field: message}); both empty when none."""
+    result = completeness(microcredential)
+    return result["missing_required"], {p["field"]: p["message"] for p in result["problems"]}

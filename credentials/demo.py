@@ -1,0 +1,61 @@
+"""Demo micro-credentials for seed_demo: some complete, some not. Safe to run twice."""
+
+from decimal import Decimal
+
+from .models import MicroCredential
+from .services import microcredential_create
+
+COMPLETE = {
+    "description": "",
+    "learner_effort_hours": Decimal("40"),
+    "contact_hours": Decimal("20"),
+    "proposed_credits": Decimal("4"),
+    "assessment_types": ["project", "quiz"],
+    "assessment_description": "Applied project (70%) and two online quizzes (30%); pass mark 60%.",
+    "languages": ["en"],
+    "prerequisites": "none",
+    "quality_assurance": "Reviewed annually by the program advisory committee and the academic quality office.",
+    "evidence_of_need": "Requested by the regional employers' workforce planning board (letter attached).",
+}
+
+DEMO = {
+    "Northern Lakes College": [
+        {**COMPLETE, "title": "Applied Data Visualisation",
+         "description": "Turning operational data into clear charts and dashboards for decision makers.",
+         "learning_outcomes": ["Choose a chart that fits the question asked",
+                               "Build an interactive dashboard from a spreadsheet",
+                               "Critique a dashboard for clarity and honesty"],
+         "proposed_level": "OQF-9", "field_of_study": "0613", "delivery_mode": "online_async",
+         "skills": ["Data visualisation", "Dashboard design"], "price_cad": Decimal("495"),
+         "url": "https://www.example.org/northern-lakes/data-vis", "credential_expiry": "Does not expire"},
+        {**COMPLETE, "title": "Cold-Climate Heat Pump Installation",
+         "description": "Sizing, installing and commissioning air-source heat pumps for northern homes.",
+         "learning_outcomes": ["Size a heat pump for a cold-climate home", "Commission a system to the manufacturer's specification"],
+         "learner_effort_hours": Decimal("60"), "proposed_credits": Decimal("6"), "assessment_types": ["practical", "exam"],
+         "proposed_level": "OQF-5", "field_of_study": "0713", "delivery_mode": "blended", "languages": ["en", "fr"]},
+        {"title": "Indigenous Perspectives in Workplace Safety",
+         "description": "Safety practice informed by Indigenous knowledge and community relationships.",
+         "delivery_mode": "in_person", "languages": ["en"]},
+    ],
+    "Maple Leaf Skills Institute": [
+        {**COMPLETE, "title": "Customer Service Excellence in Retail",
+         "description": "Handling complaints, accessibility (AODA) and service recovery on the sales floor.",
+         "learning_outcomes": ["Resolve a customer complaint using a service recovery model",
+                               "Serve customers with disabilities in line with AODA standards"],
+         "proposed_level": "OQF-2", "field_of_study": "0416", "delivery_mode": "hybrid",
+         "learner_effort_hours": Decimal("20"), "proposed_credits": Decimal("2"), "assessment_types": ["presentation", "quiz"]},
+        {"title": "Bookkeeping with Cloud Accounting Software", "field_of_study": "0411",
+         "learning_outcomes": ["Reconcile a bank account"], "proposed_level": "OQF-2"},
+    ],
+}
+
+
+def seed_microcredentials(users_by_organisation):
+    """Create the demo micro-credentials that do not exist yet; returns them by title."""
+    by_title = {}
+    for organisation_name, items in DEMO.items():
+        user = users_by_organisation[organisation_name]
+        for data in items:
+            existing = MicroCredential.objects.filter(provider=user.organisation, title=data["title"]).first()
+            by_title[data["title"]] = existing or microcredential_create(actor=user, data=data)
+    return by_title

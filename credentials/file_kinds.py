@@ -1,0 +1,47 @@
+"""What an uploaded file really is, judged by its first bytes and structure, never its name."""
+
+import zipfile
+
+# (content type, extension, label) for each kind of file the agency accepts.
+PDF = ("application/pdf", "pdf", "PDF")
+PNG = ("image/png", "png", "PNG image")
+JPEG = ("image/jpeg", "jpg", "JPEG image")
+DOCX = ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx", "Word document (DOCX)")
+ODT = ("application/vnd.oasis.opendocument.text", "odt", "OpenDocument text (ODT)")
+
+ACCEPTED_LABELS = "PDF, DOCX, ODT, PNG or JPEG"
+
+
+def sniff(upload):
+    """The accepted kind the file is, or None. Leaves the file positioned at its start."""
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    if head.startswith(b"%PDF-"):
+        return PDF
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return PNG
+    if head.startswith(b"\xff\xd8\xff"):
+        return JPEG
+    if head.startswith(b"PK\x03\x04"):
+        return _office_document(upload)
+    return None
+
+
+def _office_document(upload):
+    # Both formats are zip containers: DOCX declares a main Word part, ODT starts with an
+    # uncompressed `mimetype` member naming the OpenDocument text type.
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            names = set(archive.namelist())
+            if "mimetype" in names:
+                with archive.open("mimetype") as member:
+                    if member.read(100).strip() == ODT[0].encode():
+                        return ODT
+            if "[Content_Types].xml" in names and "word/document.xml" in names:
+                return DOCX
+    except (zipfile.BadZipFile, OSError, RuntimeError, ValueError, NotImplementedError):
+        return None
+    finally:
+        upload.seek(0)
+    return None
