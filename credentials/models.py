@@ -262,3 +262,96 @@ class Attachment(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+class ReferenceCounter(models.Model):
+    """The last number handed out for a reference prefix in a year (`MCA` 2026 → 42)."""
+
+    prefix = models.CharField(max_length=10)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["prefix", "year"], name="reference_counter_unique")]
+
+    def __str__(self):
+        return "%s-%d: %d" % (self.prefix, self.year, self.last)
+
+
+class TransferCategory(models.TextChoices):
+    """How receiving institutions may place the credit, as ACE and NCCRS do."""
+
+    VOCATIONAL_CERTIFICATE = "vocational_certificate", "Vocational certificate"
+    LOWER_DIVISION = "lower_division", "Lower-division undergraduate"
+    UPPER_DIVISION = "upper_division", "Upper-division undergraduate"
+    GRADUATE = "graduate", "Graduate"
+
+
+class Assessment(models.Model):
+    """An entry in the register: the agency's decision on one micro-credential, as assessed."""
+
+    class Status(models.TextChoices):
+        CURRENT = "current", "Current"
+        EXPIRING = "expiring", "Expiring (no new enrolments)"
+        DISCONTINUED = "discontinued", "Discontinued"
+        LAPSED = "lapsed", "Lapsed (review not done)"
+        REVOKED = "revoked", "Revoked"
+        SUPERSEDED = "superseded", "Superseded"
+
+    # Statuses under which the public register shows the entry.
+    PUBLIC_STATUSES = (Status.CURRENT, Status.EXPIRING)
+    REVIEW_PERIOD_CHOICES = [(12, "12 months"), (24, "24 months"), (36, "36 months")]
+
+    reference = models.CharField(max_length=20, unique=True)
+    verification_code = models.CharField(max_length=19, unique=True)
+    microcredential = models.ForeignKey(MicroCredential, on_delete=models.PROTECT, related_name="assessments")
+    provider = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="assessments")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.CURRENT)
+    title = models.CharField(max_length=300)
+    level = models.ForeignKey(Level, on_delete=models.PROTECT, related_name="assessments")
+    credits = models.DecimalField(max_digits=4, decimal_places=1)
+    transfer_category = models.CharField(max_length=30, choices=TransferCategory.choices)
+    subject_area = models.CharField(max_length=200)
+    field_of_study = models.ForeignKey(
+        FieldOfStudy, on_delete=models.PROTECT, null=True, blank=True, related_name="assessments"
+    )
+    review_period_months = models.PositiveSmallIntegerField(choices=REVIEW_PERIOD_CHOICES, default=12)
+    review_due_date = models.DateField()
+    # The dates it was current: a learner who completed it then keeps the credit.
+    current_from = models.DateField()
+    current_until = models.DateField(null=True, blank=True)
+    # The micro-credential's key metadata as the agency assessed it; later edits by the
+    # provider never change what was decided.
+    snapshot = models.JSONField(default=dict)
+    recommended_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    signed_off_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    issued_at = models.DateTimeField(default=timezone.now)
+    status_reason = models.TextField(blank=True)
+    supersedes = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by"
+    )
+
+    class Meta:
+        ordering = ["-issued_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "review_due_date"]),
+            models.Index(fields=["provider", "status"]),
+        ]
+        constraints = [
+            # Four eyes: the approver who signs off never made the recommendation.
+            models.CheckConstraint(
+                condition=~models.Q(recommended_by=models.F("signed_off_by")),
+                name="assessment_four_eyes",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["current", "expiring", "discontinued", "lapsed", "revoked", "superseded"]),
+                name="assessment_status_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return "%s %s" % (self.reference, self.title)
+
+    @property
+    def is_public(self):
+        return self.status in self.PUBLIC_STATUSES

@@ -4,13 +4,16 @@ Callers pass values already parsed (by the API serializer, the page form or the 
 reader); `_check` then applies the model's own rules so no surface can skip them.
 """
 
+import datetime as dt
 import hashlib
 import logging
 import os
 import uuid
+from decimal import Decimal, InvalidOperation
 
+from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
@@ -18,8 +21,17 @@ from accounts.permissions import is_provider
 from config.errors import Conflict, DomainError, NotPermitted
 
 from . import file_kinds, selectors
+from .codes import verification_code_new
 from .completeness import RECOMMENDED, REQUIRED
-from .models import Attachment, MicroCredential
+from .models import (
+    Assessment,
+    Attachment,
+    Level,
+    MicroCredential,
+    ReferenceCounter,
+    TransferCategory,
+    validate_credits,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -209,3 +221,104 @@ def attachment_add(*, actor, microcredential, kind, upload):
         attachment.file.delete(save=False)
         raise
     return attachment
+
+
+# The micro-credential's key metadata kept with an assessment (what was assessed).
+SNAPSHOT_FIELDS = (
+    "title", "description", "learning_outcomes", "learner_effort_hours", "contact_hours",
+    "proposed_level_id", "proposed_credits", "field_of_study_id", "assessment_types",
+    "assessment_description", "delivery_mode", "languages", "prerequisites", "skills",
+    "stackability", "url",
+)
+
+
+def reference_next(*, prefix, year) -> str:
+    """The next reference of a year, e.g. `MCA-2026-00042`. Call inside a transaction: the
+    counter row stays locked until it commits, so two issues never share a number."""
+    counter, _ = ReferenceCounter.objects.select_for_update().get_or_create(prefix=prefix, year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return "%s-%d-%05d" % (prefix, year, counter.last)
+
+
+def microcredential_snapshot(microcredential) -> dict:
+    snapshot = {}
+    for name in SNAPSHOT_FIELDS:
+        value = getattr(microcredential, name)
+        snapshot[name] = str(value) if isinstance(value, (Decimal, dt.date)) else value
+    snapshot["provider"] = microcredential.provider.name
+    return snapshot
+
+
+@transaction.atomic
+def assessment_issue(
+    *,
+    microcredential,
+    level_id,
+    credits,
+    transfer_category,
+    subject_area,
+    recommended_by,
+    signed_off_by,
+    review_period_months=12,
+    current_from=None,
+    supersedes=None,
+) -> Assessment:
+    """Enter an approved decision in the register. The workflow calls this at sign-off, inside
+    its own transaction; the letter is produced after commit (the letters work adds the task)."""
+    if recommended_by.pk == signed_off_by.pk:
+        raise NotPermitted("The approver who signs off cannot be the one who recommended.")
+    errors = {}
+    level = Level.objects.filter(pk=level_id).first()
+    if level is None:
+        errors["level"] = ["%s is not a level of a framework the agency uses." % level_id]
+    try:
+        credits = Decimal(str(credits))
+        validate_credits(credits)
+    except (InvalidOperation, ValidationError) as exc:
+        errors["credits"] = getattr(exc, "messages", ["Credits must be a number."])
+    if transfer_category not in TransferCategory.values:
+        errors["transfer_category"] = ["Choose one of: %s." % ", ".join(TransferCategory.values)]
+    if review_period_months not in dict(Assessment.REVIEW_PERIOD_CHOICES):
+        errors["review_period_months"] = ["The review period is 12, 24 or 36 months."]
+    if not (subject_area or "").strip():
+        errors["subject_area"] = ["Give the subject area."]
+    if errors:
+        raise ValidationError(errors)
+
+    current_from = current_from or timezone.localdate()
+    assessment = Assessment(
+        reference=reference_next(prefix="MCA", year=current_from.year),
+        microcredential=microcredential,
+        provider_id=microcredential.provider_id,
+        title=microcredential.title,
+        level=level,
+        credits=credits,
+        transfer_category=transfer_category,
+        subject_area=subject_area.strip(),
+        field_of_study_id=microcredential.field_of_study_id,
+        review_period_months=review_period_months,
+        review_due_date=current_from + relativedelta(months=review_period_months),
+        current_from=current_from,
+        snapshot=microcredential_snapshot(microcredential),
+        recommended_by=recommended_by,
+        signed_off_by=signed_off_by,
+        supersedes=supersedes,
+    )
+    # 80 random bits never collide in practice; the unique index is the guarantee.
+    for _ in range(3):
+        assessment.verification_code = verification_code_new()
+        try:
+            with transaction.atomic():
+                assessment.save()
+            break
+        except IntegrityError:
+            if Assessment.objects.filter(verification_code=assessment.verification_code).exists():
+                continue
+            raise
+    if supersedes is not None:
+        supersedes.status = Assessment.Status.SUPERSEDED
+        supersedes.current_until = current_from
+        supersedes.save(update_fields=["status", "current_until"])
+    logger.info("assessment %s issued for micro-credential %s", assessment.reference, microcredential.pk)
+    return assessment
