@@ -1,3 +1,5 @@
+import importlib
+
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.core.cache import cache
@@ -15,6 +17,27 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """The frameworks and fields of study ship as a data migration; a transactional test's
+    flush deletes them, so the next database test puts them back."""
+    marker = request.node.get_closest_marker("django_db")
+    names = set(request.fixturenames)
+    if marker is None and not names & {"db", "transactional_db", "live_server"}:
+        return
+    transactional = names & {"transactional_db", "live_server"} or (
+        marker is not None and (marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
+    )
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from django.apps import apps
+
+    from credentials.models import Level
+
+    if not Level.objects.exists():
+        load = importlib.import_module("credentials.migrations.0002_reference_data").load
+        load(apps, None)
 
 
 @pytest.fixture
