@@ -92,3 +92,38 @@ def other_provider(db):
     from .factories import OrganisationFactory
 
     return UserFactory(role=User.Role.PROVIDER, organisation=OrganisationFactory(name="Maple Leaf Skills Institute"))
+
+
+@pytest.fixture
+def world(db, tmp_path, settings):
+    """Records that exist before a request is made, so the permission matrix, the API fuzz and
+    the accessibility pages have real ids to ask for. Later issues add their objects here.
+
+    They belong to the provider organisation `UserFactory(role="provider")` joins, so a provider
+    row tests the owner; tests/*/ check that another provider gets 404.
+    - `microcredential`: lacks a required element (prerequisites), with `attachment` and a draft
+      `application` whose submit is refused with the missing elements;
+    - `complete_microcredential` with a draft `complete_application` that can be submitted."""
+    from django.core.files.base import ContentFile
+
+    from credentials.models import Attachment
+
+    from .factories import ApplicationFactory, MicroCredentialFactory
+
+    settings.MEDIA_ROOT = tmp_path
+    owner = UserFactory(role=User.Role.PROVIDER)
+    microcredential = MicroCredentialFactory(created_by=owner, prerequisites="")
+    attachment = Attachment(
+        microcredential=microcredential, kind="curriculum", original_name="c.pdf", content_type="application/pdf",
+        size=9, sha256="0" * 64, uploaded_by=owner,
+    )
+    attachment.file.save("c.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
+    complete = MicroCredentialFactory(created_by=owner)
+    return {
+        "provider": owner,
+        "microcredential": microcredential,
+        "attachment": attachment,
+        "application": ApplicationFactory(microcredential=microcredential),
+        "complete_microcredential": complete,
+        "complete_application": ApplicationFactory(microcredential=complete),
+    }

@@ -1,7 +1,6 @@
 import pytest
 
-from credentials.models import Attachment
-from tests.factories import ApplicationFactory, MicroCredentialFactory, UserFactory
+from tests.factories import UserFactory
 from tests.permission_matrix import EXEMPT_PREFIXES, MATRIX, ROLES, url_names
 
 
@@ -17,25 +16,6 @@ def test_every_row_names_a_real_url_and_every_role():
     for name, (_, _, expected) in MATRIX.items():
         assert name in names, name
         assert set(expected) == set(ROLES), name
-
-
-@pytest.fixture
-def world(db, tmp_path, settings):
-    """Objects the matrix's paths refer to; later issues add theirs.
-
-    They belong to the provider organisation `UserFactory(role="provider")` joins, so the
-    provider row tests the owner; tests/*/ check that another provider gets 404."""
-    from django.core.files.base import ContentFile
-
-    settings.MEDIA_ROOT = tmp_path
-    microcredential = MicroCredentialFactory(created_by=UserFactory(role="provider"), prerequisites="")
-    attachment = Attachment(
-        microcredential=microcredential, kind="curriculum", original_name="c.pdf", content_type="application/pdf",
-        size=9, sha256="0" * 64, uploaded_by=microcredential.created_by,
-    )
-    attachment.file.save("c.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
-    application = ApplicationFactory(microcredential=microcredential)
-    return {"microcredential": microcredential, "attachment": attachment, "application": application}
 
 
 @pytest.mark.parametrize("role", ROLES)

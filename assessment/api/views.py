@@ -1,5 +1,5 @@
 import django_filters
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, status
 from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
@@ -29,6 +29,9 @@ class ApplicationFilter(django_filters.FilterSet):
         fields = ["state", "kind", "provider"]
 
 
+# 400 for a filter value that is not valid; 404 for a page number past the end.
+@extend_schema_view(get=extend_schema(responses={200: ApplicationSerializer(many=True),
+                                                 **document_errors(400, 401, 403, 404, 429)}))
 class ApplicationListView(generics.ListAPIView):
     """Providers: their organisation's applications; the agency: everyone's."""
 
@@ -60,6 +63,7 @@ class ApplicationListView(generics.ListAPIView):
         return Response(ApplicationSerializer(application).data, status=status.HTTP_201_CREATED)
 
 
+@extend_schema_view(get=extend_schema(responses={200: ApplicationSerializer, **document_errors(401, 403, 404, 429)}))
 class ApplicationDetailView(generics.RetrieveAPIView):
     serializer_class = ApplicationSerializer
     permission_classes = [require(provider_or_agency)]

@@ -1,5 +1,5 @@
 from django.http import FileResponse, HttpResponse
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
@@ -26,6 +26,7 @@ def provider_or_agency(user):
     return is_provider(user) or is_agency_staff(user)
 
 
+@extend_schema_view(get=extend_schema(responses={200: FrameworkSerializer(many=True), **document_errors(429)}))
 class FrameworkListView(generics.ListAPIView):
     """The qualifications frameworks and their levels (public reference data)."""
 
@@ -38,6 +39,7 @@ class FrameworkListView(generics.ListAPIView):
         return selectors.frameworks_with_levels()
 
 
+@extend_schema_view(get=extend_schema(responses={200: FieldOfStudySerializer(many=True), **document_errors(429)}))
 class FieldOfStudyListView(generics.ListAPIView):
     """ISCED-F 2013 detailed fields of study (public reference data)."""
 
@@ -50,6 +52,9 @@ class FieldOfStudyListView(generics.ListAPIView):
         return selectors.fields_of_study()
 
 
+# A page number past the end answers 404 (DRF's pagination).
+@extend_schema_view(get=extend_schema(responses={200: MicroCredentialSerializer(many=True),
+                                                 **document_errors(401, 403, 404, 429)}))
 class MicroCredentialListView(generics.ListCreateAPIView):
     """Providers: their organisation's micro-credentials; the agency: everyone's."""
 
@@ -72,6 +77,7 @@ class MicroCredentialListView(generics.ListCreateAPIView):
         return Response(self.get_serializer(microcredential).data, status=status.HTTP_201_CREATED)
 
 
+@extend_schema_view(get=extend_schema(responses={200: MicroCredentialSerializer, **document_errors(401, 403, 404, 429)}))
 class MicroCredentialDetailView(generics.RetrieveUpdateAPIView):
     serializer_class = MicroCredentialSerializer
     http_method_names = ["get", "patch", "head", "options"]
@@ -174,7 +180,8 @@ class CatalogueTemplateView(APIView):
 
     permission_classes = [require(is_provider)]
 
-    @extend_schema(responses={(200, "text/csv"): OpenApiResponse(description="CSV template.")})
+    @extend_schema(responses={(200, "text/csv"): OpenApiResponse(description="CSV template."),
+                              **document_errors(401, 403, 429)})
     def get(self, request):
         return catalogue_template_response()
 
