@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts.permissions import is_agency_staff, is_provider
 from config.errors import DomainError, NotPermitted
@@ -25,6 +25,7 @@ def _require_provider(user):
 
 
 @login_required
+@require_safe
 def application_list(request):
     _require_reader(request.user)
     page = Paginator(selectors.applications_visible_to(request.user), 25).get_page(request.GET.get("page"))
@@ -32,6 +33,7 @@ def application_list(request):
 
 
 @login_required
+@require_safe
 def application_detail(request, pk):
     _require_reader(request.user)
     application = selectors.application_get(user=request.user, pk=pk)

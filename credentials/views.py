@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.permissions import is_agency_staff, is_provider
 from config.errors import NotPermitted
@@ -53,6 +53,7 @@ def _with_labels(result):
 
 
 @login_required
+@require_safe
 def microcredential_list(request):
     _require_reader(request.user)
     page = Paginator(selectors.microcredentials_visible_to(request.user), 25).get_page(request.GET.get("page"))
@@ -61,6 +62,7 @@ def microcredential_list(request):
 
 
 @login_required
+@require_safe
 def microcredential_detail(request, pk):
     _require_reader(request.user)
     microcredential = selectors.microcredential_get(user=request.user, pk=pk)
@@ -153,6 +155,7 @@ def attachment_upload(request, pk):
 
 
 @login_required
+@require_safe
 def attachment_download(request, pk, attachment_id):
     _require_reader(request.user)
     return attachment_response(selectors.attachment_get(user=request.user, microcredential_id=pk, pk=attachment_id))
@@ -179,6 +182,7 @@ def catalogue_import(request):
 
 
 @login_required
+@require_safe
 def catalogue_template(request):
     _require_provider(request.user)
     return catalogue_template_response()

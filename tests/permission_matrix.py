@@ -2,8 +2,10 @@
 
 Each issue that adds an endpoint or a page adds its row here; `test_permission_matrix.py`
 fails when a URL pattern has no row, so nothing ships without a decision on who may use it.
-A row is `url name: (method, path, {role: status})`; `path` may be a callable taking the
-`world` fixture (objects made for the matrix) when the URL needs an id. `ALL` fills every role.
+A row is `url name: (method, path, {role: status})`, or a list of such rows when the URL
+accepts more than one method (each method it accepts needs a row: the test probes them);
+`path` may be a callable taking the `world` fixture (tests/conftest.py) when the URL needs an id.
+`ALL` fills every role.
 """
 
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -43,7 +45,11 @@ EXEMPT_PREFIXES = ("admin:",)
 
 MATRIX = {
     "home": ("get", "/", ALL(200)),
-    "accounts:login": ("get", "/accounts/login/", {"anonymous": 200, **{r: 302 for r in SIGNED_IN}}),
+    "accounts:login": [
+        ("get", "/accounts/login/", {"anonymous": 200, **{r: 302 for r in SIGNED_IN}}),
+        # No credentials: the form comes back with its errors (signed-in users are sent home).
+        ("post", "/accounts/login/", {"anonymous": 200, **{r: 302 for r in SIGNED_IN}}),
+    ],
     "accounts:logout": ("post", "/accounts/logout/", ALL(302)),
     "healthz": ("get", "/healthz", ALL(200)),
     "schema": ("get", "/api/schema/", ALL(200)),
@@ -54,11 +60,17 @@ MATRIX = {
     "api-frameworks": ("get", "/api/v1/frameworks/", ALL(200)),
     "api-fields-of-study": ("get", "/api/v1/fields-of-study/", ALL(200)),
     # Providers write their own micro-credentials; the agency reads everyone's.
-    "api-microcredentials": ("get", "/api/v1/microcredentials/", {**PROVIDER_AND_AGENCY(200), "registrar": 403}),
-    "api-microcredential": (
-        "get", lambda w: "/api/v1/microcredentials/%d/" % w["microcredential"].pk,
-        {**PROVIDER_AND_AGENCY(200), "registrar": 403},
-    ),
+    "api-microcredentials": [
+        ("get", "/api/v1/microcredentials/", {**PROVIDER_AND_AGENCY(200), "registrar": 403}),
+        # Drafts may be incomplete, so an empty body makes one; only providers write.
+        ("post", "/api/v1/microcredentials/", ONLY_PROVIDER(201)),
+    ],
+    "api-microcredential": [
+        ("get", lambda w: "/api/v1/microcredentials/%d/" % w["microcredential"].pk,
+         {**PROVIDER_AND_AGENCY(200), "registrar": 403}),
+        # An empty PATCH changes nothing and answers the record.
+        ("patch", lambda w: "/api/v1/microcredentials/%d/" % w["microcredential"].pk, ONLY_PROVIDER(200)),
+    ],
     "api-microcredential-attachments": (
         "post", lambda w: "/api/v1/microcredentials/%d/attachments/" % w["microcredential"].pk,
         {**ONLY_PROVIDER(400)},
@@ -70,7 +82,10 @@ MATRIX = {
     ),
     "api-catalogue-import": ("post", "/api/v1/microcredentials/import/", ONLY_PROVIDER(400)),
     "api-catalogue-template": ("get", "/api/v1/microcredentials/import/template.csv", ONLY_PROVIDER(200)),
-    "api-applications": ("get", "/api/v1/applications/", {**PROVIDER_AND_AGENCY(200), "registrar": 403}),
+    "api-applications": [
+        ("get", "/api/v1/applications/", {**PROVIDER_AND_AGENCY(200), "registrar": 403}),
+        ("post", "/api/v1/applications/", ONLY_PROVIDER(400)),
+    ],
     "api-application": (
         "get", lambda w: "/api/v1/applications/%d/" % w["application"].pk,
         {**PROVIDER_AND_AGENCY(200), "registrar": 403},
@@ -78,12 +93,23 @@ MATRIX = {
     # An empty body on an incomplete draft: the provider gets the missing elements (400).
     # Pages: anonymous visitors are sent to sign in; the agency reads, only providers write.
     "credentials:list": ("get", "/microcredentials/", PAGE_READ),
-    "credentials:create": ("get", "/microcredentials/new/", PAGE_WRITE(200)),
+    # Drafts may be incomplete: an empty form saves one and goes to its page.
+    "credentials:create": [
+        ("get", "/microcredentials/new/", PAGE_WRITE(200)),
+        ("post", "/microcredentials/new/", PAGE_WRITE(302)),
+    ],
     "credentials:completeness": ("post", "/microcredentials/completeness/", PAGE_WRITE(200)),
-    "credentials:import": ("get", "/microcredentials/import/", PAGE_WRITE(200)),
+    "credentials:import": [
+        ("get", "/microcredentials/import/", PAGE_WRITE(200)),
+        # No file: the form comes back with its error.
+        ("post", "/microcredentials/import/", PAGE_WRITE(200)),
+    ],
     "credentials:import-template": ("get", "/microcredentials/import/template.csv", PAGE_WRITE(200)),
     "credentials:detail": ("get", lambda w: "/microcredentials/%d/" % w["microcredential"].pk, PAGE_READ),
-    "credentials:edit": ("get", lambda w: "/microcredentials/%d/edit/" % w["microcredential"].pk, PAGE_WRITE(200)),
+    "credentials:edit": [
+        ("get", lambda w: "/microcredentials/%d/edit/" % w["microcredential"].pk, PAGE_WRITE(200)),
+        ("post", lambda w: "/microcredentials/%d/edit/" % w["microcredential"].pk, PAGE_WRITE(302)),
+    ],
     # An empty upload re-renders the page with the form's errors.
     "credentials:attachment-upload": (
         "post", lambda w: "/microcredentials/%d/attachments/" % w["microcredential"].pk, PAGE_WRITE(400),
@@ -101,6 +127,17 @@ MATRIX = {
         "post", lambda w: "/api/v1/applications/%d/submit/" % w["application"].pk, ONLY_PROVIDER(400),
     ),
 }
+
+
+# Methods the probe tries on every URL; HEAD and OPTIONS follow GET and the framework.
+METHODS = ("get", "post", "put", "patch", "delete")
+
+
+def rows():
+    """Every row as (url name, method, path, expected)."""
+    for name, entry in MATRIX.items():
+        for method, path, expected in entry if isinstance(entry, list) else [entry]:
+            yield name, method, path, expected
 
 
 def url_names(resolver=None, namespace=""):
