@@ -1,0 +1,131 @@
+"""Accessibility: axe-core (node_modules/axe-core, from package.json) checks each main page as
+Chromium renders it. A `serious` or `critical` violation fails the page; lesser ones are printed.
+
+PAGES is the one list of pages to check: an issue that adds a page adds its row
+(`Page(name, path, role=..., prepare=...)`; `path` may take the `world` fixture of tests/conftest.py).
+Each page's full axe report lands in test-artifacts/a11y/<name>.json.
+"""
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+from django.test import Client
+
+from tests.factories import PASSWORD, UserFactory
+
+from .conftest import ARTIFACTS
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+REPORTS = ARTIFACTS.parent / "a11y"
+FAILING_IMPACTS = {"serious", "critical"}
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    path: str | Callable[[dict], str]
+    role: str | None = None
+    # Brings the page into the state to check (a refused form, an open dialog) once loaded.
+    prepare: Callable | None = None
+
+
+def refused_sign_in(page, world):
+    page.get_by_label("Email address").fill("nobody@example.org")
+    page.get_by_label("Password").fill("not-the-password")
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("alert").wait_for()
+
+
+def refused_submit(page, world):
+    # The world's first draft lacks a required element, so the page comes back with the reason.
+    page.get_by_role("button", name="Submit for assessment").click()
+    page.wait_for_load_state()
+
+
+def microcredential(w):
+    return "/microcredentials/%d/" % w["microcredential"].pk
+
+
+def application(w):
+    return "/applications/%d/" % w["application"].pk
+
+
+PAGES = [
+    Page("home", "/"),
+    Page("sign-in", "/accounts/login/"),
+    Page("sign-in-refused", "/accounts/login/", prepare=refused_sign_in),
+    *(Page("start-" + role, "/", role=role) for role in ("provider", "assessor", "approver", "registrar", "admin")),
+    Page("microcredential-list", "/microcredentials/", role="provider"),
+    Page("microcredential-new", "/microcredentials/new/", role="provider"),
+    Page("microcredential-detail", microcredential, role="provider"),
+    Page("microcredential-detail-agency", microcredential, role="assessor"),
+    Page("microcredential-edit", lambda w: microcredential(w) + "edit/", role="provider"),
+    Page("catalogue-import", "/microcredentials/import/", role="provider"),
+    Page("application-list", "/applications/", role="provider"),
+    Page("application-detail", application, role="provider"),
+    Page("application-submit-refused", application, role="provider", prepare=refused_submit),
+]
+
+
+def sign_in_cookie(context, live_server, user):
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[django_settings.SESSION_COOKIE_NAME]
+    context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+
+
+def axe_violations(page):
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")["violations"]
+
+
+def describe(violations):
+    lines = []
+    for violation in violations:
+        lines.append("%s [%s] %s (%s)" % (violation["id"], violation["impact"], violation["help"], violation["helpUrl"]))
+        for node in violation["nodes"]:
+            lines.append("    at %s" % " ".join(map(str, node["target"])))
+            lines.append("       " + node.get("failureSummary", "").replace("\n", "\n       "))
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("spec", PAGES, ids=[p.name for p in PAGES])
+def test_page_has_no_serious_accessibility_violation(browser, live_server, world, spec):
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    try:
+        if spec.role == "provider":
+            sign_in_cookie(context, live_server, world["provider"])
+        elif spec.role:
+            sign_in_cookie(context, live_server, UserFactory(role=spec.role, password=PASSWORD))
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        response = page.goto(spec.path(world) if callable(spec.path) else spec.path)
+        assert response.ok, "%s answered %d" % (spec.name, response.status)
+        if spec.prepare:
+            spec.prepare(page, world)
+        violations = axe_violations(page)
+    finally:
+        context.close()
+
+    REPORTS.mkdir(parents=True, exist_ok=True)
+    (REPORTS / (spec.name + ".json")).write_text(json.dumps(violations, indent=2))
+    if violations:
+        print("%s:\n%s" % (spec.name, describe(violations)))
+    failing = [v for v in violations if v["impact"] in FAILING_IMPACTS]
+    assert failing == [], "%s: serious or critical accessibility violations:\n%s" % (spec.name, describe(failing))
+
+
+def test_the_check_reports_a_page_that_fails(page):
+    """The check itself: an unlabelled field and an image without text must be caught."""
+    page.set_content(
+        '<html lang="en"><head><title>t</title></head><body><main><h1>t</h1>'
+        '<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw="><input type="text"></main></body></html>'
+    )
+    failing = {v["id"] for v in axe_violations(page) if v["impact"] in FAILING_IMPACTS}
+    assert {"image-alt", "label"} <= failing
