@@ -9,7 +9,7 @@ DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 # The tests also drive a real browser (Playwright cannot download one here) and read PDFs.
 TEST_DEBIAN_PACKAGES := chromium poppler-utils
 
-.PHONY: run test setup test-setup system-packages lint
+.PHONY: run test bench setup test-setup system-packages lint
 
 setup: system-packages $(VENV)/.installed node_modules/.installed
 
@@ -45,6 +45,10 @@ test: test-setup
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} \
 	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/1} \
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Every benchmarks/*.py, one table of ratios against targets; BENCH_ARGS=--short for CI's sizes.
+bench: setup
+	$(BIN)/python benchmarks/run_all $(BENCH_ARGS)
 
 lint: setup
 	$(BIN)/ruff check .

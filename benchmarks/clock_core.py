@@ -11,6 +11,7 @@ Run: .venv/bin/python benchmarks/clock_core.py [--cases 100000] [--repeat 5]
 
 import argparse
 import datetime as dt
+import os
 import pathlib
 import sys
 import time
@@ -100,8 +101,9 @@ def best_of(repeat, function, *args):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--cases", type=int, default=100_000)
-    parser.add_argument("--repeat", type=int, default=5)
+    short = bool(os.environ.get("BENCHMARK_SHORT"))
+    parser.add_argument("--cases", type=int, default=10_000 if short else 100_000)
+    parser.add_argument("--repeat", type=int, default=3 if short else 5)
     args = parser.parse_args()
 
     cases = synthetic_cases(args.cases)
@@ -149,7 +151,9 @@ def main():
           % (scalar_each * args.cases * 1000, scalar_each * 1e6, sample.size))
     print("ratio recompute / read: %.2fx (target <= %.1fx): %s"
           % (ratio, TARGET_RATIO, "met" if ratio <= TARGET_RATIO else "NOT MET"))
-    return 0 if ratio <= TARGET_RATIO else 1
+    # The convention of benchmarks/run_all; a missed target is a result, not a crash.
+    print("RESULT clock_core %.2f %.1f %s" % (ratio, TARGET_RATIO, "met" if ratio <= TARGET_RATIO else "missed"))
+    return 0
 
 
 if __name__ == "__main__":

@@ -51,7 +51,7 @@ def bare_render(html):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--repeat", type=int, default=5 if os.environ.get("BENCHMARK_SHORT") else 15)
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as var_dir, override_settings(VAR_DIR=pathlib.Path(var_dir)):
@@ -80,6 +80,7 @@ def main():
     print("  issue: render + sign + SHA-256 + store     %7.1f ms  (min %.1f)" % (issued_median * 1e3, min(issued) * 1e3))
     print("  ratio of medians %.2fx (of minimums %.2fx)   target <= %.1fx   %s" % (
         ratio, min(issued) / min(bare), TARGET_RATIO, "MET" if ratio <= TARGET_RATIO else "MISSED"))
+    print("RESULT letter %.2f %.1f %s" % (ratio, TARGET_RATIO, "met" if ratio <= TARGET_RATIO else "missed"))
 
 
 if __name__ == "__main__":
