@@ -32,7 +32,7 @@ REAL_IDS = {
     ("applications", "id"): lambda w, rng: rng.choice([w["application"], w["complete_application"]]).pk,
 }
 
-# The statuses the contract allows; anything else (a 5xx above all) is a defect even if documented.
+# A 5xx is a defect even when documented; any other status must be one the schema documents.
 CHECKS = [not_a_server_error, status_code_conformance]
 
 
