@@ -30,6 +30,16 @@ def ONLY_PROVIDER(status, anonymous=401):
     return {"anonymous": anonymous, "provider": status, **{r: 403 for r in SIGNED_IN if r != "provider"}}
 
 
+def AGENCY_ASSESSORS(status, anonymous=401):
+    """Assessors and approvers (an approver may do all an assessor may)."""
+    return {"anonymous": anonymous, "assessor": status, "approver": status,
+            **{r: 403 for r in ("provider", "registrar", "admin")}}
+
+
+def ONLY_APPROVER(status, anonymous=401):
+    return {"anonymous": anonymous, "approver": status, **{r: 403 for r in SIGNED_IN if r != "approver"}}
+
+
 PAGE_READ = {"anonymous": 302, "provider": 200, "assessor": 200, "approver": 200, "admin": 200, "registrar": 403}
 
 
@@ -76,6 +86,32 @@ MATRIX = {
         {**PROVIDER_AND_AGENCY(200), "registrar": 403},
     ),
     # An empty body on an incomplete draft: the provider gets the missing elements (400).
+    # The world's application is an incomplete draft: an empty body names the missing field
+    # (400) for those who may act; actions not open on a draft answer 409.
+    "api-application-withdraw": (
+        "post", lambda w: "/api/v1/applications/%d/withdraw/" % w["application"].pk, ONLY_PROVIDER(400),
+    ),
+    "api-application-respond": (
+        "post", lambda w: "/api/v1/applications/%d/respond/" % w["application"].pk, ONLY_PROVIDER(400),
+    ),
+    "api-application-claim": (
+        "post", lambda w: "/api/v1/applications/%d/claim/" % w["application"].pk, AGENCY_ASSESSORS(409),
+    ),
+    "api-application-request-info": (
+        "post", lambda w: "/api/v1/applications/%d/request-info/" % w["application"].pk, AGENCY_ASSESSORS(400),
+    ),
+    "api-application-recommend": (
+        "post", lambda w: "/api/v1/applications/%d/recommend/" % w["application"].pk, AGENCY_ASSESSORS(400),
+    ),
+    "api-application-assign": (
+        "post", lambda w: "/api/v1/applications/%d/assign/" % w["application"].pk, ONLY_APPROVER(400),
+    ),
+    "api-application-return": (
+        "post", lambda w: "/api/v1/applications/%d/return/" % w["application"].pk, ONLY_APPROVER(400),
+    ),
+    "api-application-sign-off": (
+        "post", lambda w: "/api/v1/applications/%d/sign-off/" % w["application"].pk, ONLY_APPROVER(409),
+    ),
     # Pages: anonymous visitors are sent to sign in; the agency reads, only providers write.
     "credentials:list": ("get", "/microcredentials/", PAGE_READ),
     "credentials:create": ("get", "/microcredentials/new/", PAGE_WRITE(200)),
