@@ -89,7 +89,7 @@ def test_a_closure_day_moves_the_due_date_of_open_cases_only(django_capture_on_c
 
     provider = UserFactory(role="provider")
     # Submitted Monday 2 November 2026: due on the 10th business day, Monday 16 November.
-    with time_machine.travel(dt.datetime(2026, 11, 2, 15, 0, tzinfo=dt.timezone.utc), tick=False):
+    with time_machine.travel(dt.datetime(2026, 11, 2, 15, 0, tzinfo=dt.UTC), tick=False):
         open_case = application_submit(
             actor=provider, application=ApplicationFactory(microcredential=MicroCredentialFactory(created_by=provider))
         )
