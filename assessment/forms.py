@@ -1,5 +1,7 @@
 """The case page's forms: each the body of one action, validated before its service runs."""
 
+from decimal import Decimal
+
 from django import forms
 from django.conf import settings
 
@@ -63,8 +65,8 @@ class RecommendForm(OntarioFormMixin, forms.Form):
         label="Level",
     )
     credits = forms.DecimalField(
-        required=False, max_digits=4, decimal_places=1, min_value=settings.CREDITS_MIN, max_value=settings.CREDITS_MAX,
-        step_size=0.5, label="Credits", help_text="1 credit = 10 notional learning hours, in steps of 0.5.",
+        required=False, max_digits=4, decimal_places=1, min_value=Decimal(str(settings.CREDITS_MIN)),
+        max_value=Decimal(str(settings.CREDITS_MAX)), step_size=Decimal("0.5"), label="Credits", help_text="1 credit = 10 notional learning hours, in steps of 0.5.",
     )
     transfer_category = forms.ChoiceField(choices=[("", "Choose…"), *TransferCategory.choices], required=False)
     subject_area = forms.CharField(required=False, max_length=200)
