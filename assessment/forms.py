@@ -37,7 +37,7 @@ class ReturnForm(OntarioFormMixin, forms.Form):
 
 
 class SignOffForm(OntarioFormMixin, forms.Form):
-    comment = forms.CharField(label="Comment (optional)", widget=forms.Textarea(attrs={"rows": 2}), required=False,
+    comment = forms.CharField(label="Comment", widget=forms.Textarea(attrs={"rows": 2}), required=False,
                               max_length=5000)
 
 
@@ -76,6 +76,13 @@ class RecommendForm(OntarioFormMixin, forms.Form):
     )
     reasons = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=20000,
                               label="Reasons for declining")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Required by the outcome, not always: the label says which (templates/forms/field.html).
+        for name in ("level", "credits", "transfer_category", "subject_area", "rationale"):
+            self.fields[name].flag = "required to approve"
+        self.fields["reasons"].flag = "required to decline"
 
     def clean(self):
         data = super().clean()

@@ -350,14 +350,9 @@ def application_recommend(*, actor, application, data):
     application.recommend()
     _clock_refresh(application)
     _save(application)
-    if recommendation.outcome == Recommendation.Outcome.APPROVE:
-        summary = "Approve at %s, %s credits (%s), %s. %s" % (
-            recommendation.level_id, recommendation.credits,
-            recommendation.get_transfer_category_display().lower(), recommendation.subject_area,
-            recommendation.rationale,
-        )
-    else:
-        summary = "Decline. %s" % recommendation.reasons
+    # The events are the provider's view of the case too: the recommendation's content stays
+    # on its row (the agency's page and API) until an approver makes it the decision.
+    summary = "Recommendation made; waiting for an approver's sign-off."
     _event(application, actor=actor, action="recommend", from_state=from_state, message=summary)
     notifications.recommendation_waiting(application, recommendation)
     return application
@@ -390,7 +385,9 @@ def application_return(*, actor, application, comment):
     application.return_to_review()
     _clock_refresh(application)
     _save(application)
-    _event(application, actor=actor, action="return", from_state=from_state, message=comment)
+    # The comment is kept on the recommendation, for the agency's eyes.
+    _event(application, actor=actor, action="return", from_state=from_state,
+           message="Returned to the assessor for another look.")
     return application
 
 
