@@ -7,6 +7,7 @@ from . import permissions
 # (label, url name, who sees it)
 ITEMS = [
     ("Home", "home", lambda user: True),
+    ("Queue", "queue", permissions.is_agency_staff),
     ("Micro-credentials", "credentials:list", lambda user: permissions.is_provider(user) or permissions.is_agency_staff(user)),
     ("Applications", "applications:list", lambda user: permissions.is_provider(user) or permissions.is_agency_staff(user)),
     ("Administration", "admin:index", permissions.can_use_admin_site),

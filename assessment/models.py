@@ -1,16 +1,18 @@
-"""The casework: an application about one micro-credential, moved through its states.
+"""The casework: an application about one micro-credential, moved through its states
+(product.md, "The case workflow"), its history, information requests, recommendations and
+the outbox of emails the workflow sends."""
 
-Only `draft → submitted` exists yet; the states are all named now so the rest of the
-workflow (product.md, "The case workflow") adds transitions without a data migration.
-"""
+import uuid
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import GET_STATE, ConcurrentTransitionMixin, FSMField, transition
 
 from accounts.models import Organisation
-from credentials.models import MicroCredential
+from credentials.models import Assessment, Level, MicroCredential, TransferCategory
+
+from . import clock
 
 
 class Application(ConcurrentTransitionMixin, models.Model):
@@ -29,6 +31,13 @@ class Application(ConcurrentTransitionMixin, models.Model):
         WITHDRAWN = "withdrawn", "Withdrawn"
 
     CLOSED_STATES = (State.APPROVED, State.DECLINED, State.WITHDRAWN)
+    # With the agency: the clock runs (or is paused) in these.
+    OPEN_STATES = (State.SUBMITTED, State.IN_REVIEW, State.AWAITING_PROVIDER, State.RECOMMENDED)
+    WITHDRAWABLE_STATES = (State.DRAFT, *OPEN_STATES)
+    ASSIGNABLE_STATES = OPEN_STATES
+
+    SlaStatus = models.TextChoices("SlaStatus", [(status, status.replace("_", " ").capitalize())
+                                                 for status in clock.STATUSES])
 
     # Given at submission: a draft has no reference yet.
     reference = models.CharField(max_length=20, unique=True, null=True, blank=True)
@@ -42,12 +51,28 @@ class Application(ConcurrentTransitionMixin, models.Model):
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="assigned_applications"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    # The clock as of the last transition or sweep, stored so the queue sorts and filters
+    # with an index; `clock.clock_state` over the pauses is the truth.
+    sla_due_date = models.DateField(null=True, blank=True)
+    sla_status = models.CharField(max_length=20, choices=SlaStatus.choices, default=clock.NOT_STARTED)
+    # The register entry an approval issued.
+    assessment = models.OneToOneField(
+        Assessment, on_delete=models.PROTECT, null=True, blank=True, related_name="application"
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["provider", "state"]),
             models.Index(fields=["state", "submitted_at"]),
+            models.Index(fields=["sla_due_date", "id"], name="application_queue_due"),
+            models.Index(fields=["assigned_to", "sla_due_date"], name="application_assignee_due"),
+            models.Index(fields=["sla_status", "sla_due_date"], name="application_sla"),
         ]
         constraints = [
             # One case at a time about a micro-credential: two open cases could reach two
@@ -57,8 +82,11 @@ class Application(ConcurrentTransitionMixin, models.Model):
                 condition=~models.Q(state__in=["approved", "declined", "withdrawn"]),
                 name="application_one_open_per_microcredential",
             ),
+            # A draft the provider withdraws was never submitted, so it has no reference.
             models.CheckConstraint(
-                condition=models.Q(state="draft") | models.Q(reference__isnull=False, submitted_at__isnull=False),
+                condition=models.Q(state="draft")
+                | models.Q(state="withdrawn", submitted_at__isnull=True)
+                | models.Q(reference__isnull=False, submitted_at__isnull=False),
                 name="application_submitted_has_reference",
             ),
         ]
@@ -66,13 +94,85 @@ class Application(ConcurrentTransitionMixin, models.Model):
     def __str__(self):
         return self.reference or "Draft application #%s" % self.pk
 
+    # The transitions: the services lock the row, check who acts, then call these. Claim
+    # is a conditional UPDATE in its service (exactly one of simultaneous claims wins); the
+    # method states the same rule for `can_proceed`.
     @transition(field=state, source=State.DRAFT, target=State.SUBMITTED)
     def submit(self):
+        pass
+
+    @transition(field=state, source=State.SUBMITTED, target=State.IN_REVIEW)
+    def claim(self):
+        pass
+
+    @transition(
+        field=state, source=list(ASSIGNABLE_STATES),
+        target=GET_STATE(
+            lambda self, **kwargs: self.State.IN_REVIEW if self.state == self.State.SUBMITTED else self.state,
+            states=list(ASSIGNABLE_STATES),
+        ),
+    )
+    def assign(self):
+        """A submitted case goes into review with its assessor; later states keep theirs."""
+
+    @transition(field=state, source=State.IN_REVIEW, target=State.AWAITING_PROVIDER)
+    def request_info(self):
+        pass
+
+    @transition(field=state, source=State.AWAITING_PROVIDER, target=State.IN_REVIEW)
+    def respond(self):
+        pass
+
+    @transition(field=state, source=State.IN_REVIEW, target=State.RECOMMENDED)
+    def recommend(self):
+        pass
+
+    @transition(field=state, source=State.RECOMMENDED, target=State.IN_REVIEW)
+    def return_to_review(self):
+        pass
+
+    @transition(field=state, source=State.RECOMMENDED, target=State.APPROVED)
+    def approve(self):
+        pass
+
+    @transition(field=state, source=State.RECOMMENDED, target=State.DECLINED)
+    def decline(self):
+        pass
+
+    @transition(field=state, source=list(WITHDRAWABLE_STATES), target=State.WITHDRAWN)
+    def withdraw(self):
         pass
 
     @property
     def is_draft(self):
         return self.state == self.State.DRAFT
+
+    @property
+    def is_open(self):
+        return self.state in self.OPEN_STATES
+
+    @property
+    def current_recommendation(self):
+        """The latest recommendation not returned: the one a sign-off decides on. Uses the
+        prefetched `recommendations` when the selector fetched them."""
+        recommendations = [r for r in self.recommendations.all() if r.returned_at is None]
+        return max(recommendations, key=lambda r: (r.recommended_at, r.pk), default=None)
+
+    @property
+    def open_information_request(self):
+        return next((r for r in self.information_requests.all() if r.responded_at is None), None)
+
+    def clock_on(self, *, today, calendar):
+        """This case's clock on `today` from its pause rows (prefetched when listed)."""
+        pauses = [(r.requested_on, r.responded_on) for r in self.information_requests.all()]
+        decided_on = clock.agency_date(self.decided_at) if self.decided_at else None
+        withdrawn_on = clock.agency_date(self.withdrawn_at) if self.withdrawn_at else None
+        submitted_on = clock.agency_date(self.submitted_at) if self.submitted_at else None
+        if submitted_on is None:
+            pauses = []
+        return clock.clock_state(
+            submitted_on, pauses, decided_on=decided_on, withdrawn_on=withdrawn_on, today=today, calendar=calendar,
+        )
 
 
 class ApplicationEvent(models.Model):
@@ -91,6 +191,154 @@ class ApplicationEvent(models.Model):
 
     def __str__(self):
         return "%s %s" % (self.action, self.at)
+
+
+class InformationRequest(models.Model):
+    """The assessor's question and the provider's answer. It is also the clock's pause:
+    from `requested_on` to `responded_on` (product.md, "The ten-business-day clock")."""
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="information_requests")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    requested_on = models.DateField(help_text="The agency's date of the request: the pause starts after it.")
+    message = models.TextField()
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    responded_at = models.DateTimeField(null=True, blank=True)
+    responded_on = models.DateField(null=True, blank=True)
+    response = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "id"]
+        constraints = [
+            # The clock allows one unanswered pause, the latest.
+            models.UniqueConstraint(
+                fields=["application"], condition=models.Q(responded_at__isnull=True),
+                name="information_request_one_open",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(responded_on__isnull=True) | models.Q(responded_on__gte=models.F("requested_on")),
+                name="information_request_answered_after_asked",
+            ),
+        ]
+
+    def __str__(self):
+        return "Information request %s on %s" % (self.pk, self.application)
+
+
+class Recommendation(models.Model):
+    """An assessor's recommendation and, once an approver signs it off, the decision.
+
+    A returned recommendation stays as history; the assessor's next one is a new row that
+    needs its own sign-off."""
+
+    class Outcome(models.TextChoices):
+        APPROVE = "approve", "Approve"
+        DECLINE = "decline", "Decline"
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="recommendations")
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    level = models.ForeignKey(Level, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    credits = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
+    transfer_category = models.CharField(max_length=30, choices=TransferCategory.choices, blank=True)
+    subject_area = models.CharField(max_length=200, blank=True)
+    rationale = models.TextField(blank=True)
+    reasons = models.TextField(blank=True)
+    review_period_months = models.PositiveSmallIntegerField(choices=Assessment.REVIEW_PERIOD_CHOICES, default=12)
+    recommended_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recommended_at = models.DateTimeField(default=timezone.now)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    returned_at = models.DateTimeField(null=True, blank=True)
+    return_comment = models.TextField(blank=True)
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    signed_off_at = models.DateTimeField(null=True, blank=True)
+    sign_off_comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["recommended_at", "id"]
+        constraints = [
+            # Four eyes: whoever signs off never made the recommendation.
+            models.CheckConstraint(
+                condition=models.Q(signed_off_by__isnull=True) | ~models.Q(signed_off_by=models.F("recommended_by")),
+                name="recommendation_four_eyes",
+            ),
+            # A case is decided once.
+            models.UniqueConstraint(
+                fields=["application"], condition=models.Q(signed_off_by__isnull=False),
+                name="recommendation_one_sign_off",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(signed_off_by__isnull=True) | models.Q(returned_by__isnull=True),
+                name="recommendation_signed_off_or_returned",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(outcome="decline") | models.Q(
+                    level__isnull=False, credits__isnull=False, transfer_category__gt="", subject_area__gt=""
+                ),
+                name="recommendation_approval_complete",
+            ),
+        ]
+
+    def __str__(self):
+        return "%s recommendation on %s" % (self.get_outcome_display(), self.application)
+
+
+class InternalNote(models.Model):
+    """A note among agency staff about a case; never shown to the provider."""
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="internal_notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return "Note %s on %s" % (self.pk, self.application)
+
+
+class OutboxMessage(models.Model):
+    """An email, written in the transaction of the change that caused it and sent after
+    commit by `assessment.tasks.outbox_send` (architecture.md, "Email and reminders").
+
+    `key` names the reason for the email (`application:42:submitted`, `sla:42:at_risk`,
+    `review:7:2:30`): the same key never makes a second message."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    key = models.CharField(max_length=200, unique=True)
+    recipients = models.JSONField(default=list)
+    subject = models.CharField(max_length=300)
+    body_text = models.TextField()
+    body_html = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    claim_token = models.UUIDField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["status", "created_at"], name="outbox_status")]
+
+    def __str__(self):
+        return "%s (%s)" % (self.key, self.status)
+
+    @staticmethod
+    def new_claim_token():
+        return uuid.uuid4()
 
 
 class ClosureDay(models.Model):

@@ -1,23 +1,38 @@
-"""Every change to a case: one service per transition, each locking the row and writing
-the case's history in the same transaction."""
+"""Every change to a case: one service per transition, each locking the row, checking who
+acts and the state, changing it, writing the case's history in the same transaction and
+queueing its emails for after the commit (through the outbox)."""
 
 import logging
+from decimal import Decimal, InvalidOperation
 
+import numpy as np
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_fsm import can_proceed
 
-from accounts.permissions import is_provider
+from accounts.models import User
+from accounts.permissions import is_approver, is_assessor, is_provider
 from config.errors import Conflict, DomainError, NotPermitted, TransitionNotAllowed
 from credentials.completeness import LABELS, submission_problems
-from credentials.models import MicroCredential
-from credentials.services import microcredential_lock
+from credentials.models import Assessment, Level, MicroCredential, TransferCategory, validate_credits
+from credentials.services import assessment_issue, microcredential_lock, microcredential_unlock
 
-from .calendar import calendar_changed
-from .models import Application, ApplicationEvent, ClosureDay
+from . import clock, notifications
+from . import permissions as can
+from .calendar import agency_calendar, calendar_changed
+from .models import (
+    Application,
+    ApplicationEvent,
+    ClosureDay,
+    InformationRequest,
+    InternalNote,
+    Recommendation,
+)
 
 logger = logging.getLogger(__name__)
+
+State = Application.State
 
 
 def _require_own(actor, organisation_id, what):
@@ -96,21 +111,381 @@ def application_submit(*, actor, application):
         microcredential=microcredential,
         reason="application %s is with the agency" % application.reference,
     )
+    _clock_refresh(application)
+    application.save(update_fields=["sla_due_date", "sla_status"])
     _event(application, actor=actor, action="submit", from_state=from_state)
+    notifications.acknowledgement(application, due_date=application.sla_due_date)
     logger.info("application %s submitted by user %s", application.reference, actor.pk)
     return application
 
 
-def open_clocks_recompute() -> None:
-    """SEAM for the workflow issue: recompute `sla_due_date` and `sla_status` of every open
-    application (submitted, in review, awaiting the provider, recommended) with the new
-    calendar, in bulk (`assessment.clock.clock_states`), e.g. by queueing the sweep's task.
-    Decided and withdrawn applications keep their clock (`met`, `missed`, `stopped`).
+def _locked(application):
+    return (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("microcredential", "provider", "assigned_to")
+        .get(pk=application.pk)
+    )
 
-    Runs on commit, after `calendar_changed`, so it reads the new closure days. Until
-    Application exists there is no clock to recompute.
-    """
-    logger.info("Closure days changed; no application clocks to recompute yet")
+
+def _state_check(application, transition, what):
+    if not can_proceed(transition):
+        raise TransitionNotAllowed(
+            "%s is not possible while the application is %s." % (what, application.get_state_display().lower()),
+            state=application.state,
+        )
+
+
+def _required_text(value, field, message):
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError({field: [message]})
+    return value
+
+
+def _clock_refresh(application, *, today=None):
+    """Store the case's clock as it reads today, for the queue's sorting and filtering."""
+    today = today or clock.agency_date(timezone.now())
+    state = application.clock_on(today=today, calendar=agency_calendar())
+    application.sla_due_date = state.due_date
+    application.sla_status = state.status
+    return state
+
+
+def _save(application, *fields):
+    application.save(update_fields=["state", "sla_due_date", "sla_status", *fields])
+
+
+@transaction.atomic
+def application_withdraw(*, actor, application, reason):
+    """Any open state (or a draft) → withdrawn, by the provider; the clock stops."""
+    application = _locked(application)
+    if not can.can_withdraw(actor, application):
+        raise NotPermitted("Only the provider's own staff may withdraw this application.")
+    _state_check(application, application.withdraw, "Withdrawing")
+    reason = _required_text(reason, "reason", "Say why the application is withdrawn.")
+    from_state = application.state
+    application.withdraw()
+    application.withdrawn_at = timezone.now()
+    _clock_refresh(application)
+    _save(application, "withdrawn_at")
+    microcredential_unlock(microcredential=application.microcredential)
+    _event(application, actor=actor, action="withdraw", from_state=from_state, message=reason)
+    return application
+
+
+@transaction.atomic
+def application_claim(*, actor, application):
+    """submitted → in_review with the claimant as assessor.
+
+    One conditional UPDATE: of simultaneous claims exactly one matches the row (PostgreSQL
+    re-reads the WHERE after the winner's commit), the others get 409."""
+    if not can.can_claim(actor, application):
+        raise NotPermitted("Only assessors and approvers may claim applications.")
+    won = Application.objects.filter(
+        pk=application.pk, state=State.SUBMITTED, assigned_to__isnull=True
+    ).update(state=State.IN_REVIEW, assigned_to=actor)
+    application = _locked(application)
+    if not won:
+        if application.assigned_to_id is not None:
+            raise TransitionNotAllowed(
+                "%s already has this application." % application.assigned_to.get_full_name(),
+                state=application.state,
+            )
+        raise TransitionNotAllowed(
+            "Only a submitted application can be claimed; this one is %s." % application.get_state_display().lower(),
+            state=application.state,
+        )
+    _clock_refresh(application)
+    application.save(update_fields=["sla_due_date", "sla_status"])
+    _event(application, actor=actor, action="claim", from_state=State.SUBMITTED)
+    return application
+
+
+@transaction.atomic
+def application_assign(*, actor, application, assessor, reason):
+    """An approver sets or changes the assessor; a submitted case goes into review."""
+    if not can.can_assign(actor, application):
+        raise NotPermitted("Only approvers may assign applications.")
+    application = _locked(application)
+    _state_check(application, application.assign, "Assigning")
+    if not isinstance(assessor, User):
+        assessor = User.objects.filter(pk=assessor).first()
+    if assessor is None or not is_assessor(assessor):
+        raise ValidationError({"assessor": ["Choose an active assessor or approver."]})
+    if assessor.pk == application.assigned_to_id:
+        raise ValidationError({"assessor": ["%s already has this application." % assessor.get_full_name()]})
+    reason = _required_text(reason, "reason", "Say why the application is assigned.")
+    from_state = application.state
+    application.assign()
+    application.assigned_to = assessor
+    _clock_refresh(application)
+    _save(application, "assigned_to")
+    _event(application, actor=actor, action="assign", from_state=from_state,
+           message="Assigned to %s: %s" % (assessor.get_full_name(), reason))
+    return application
+
+
+@transaction.atomic
+def application_request_info(*, actor, application, message):
+    """in_review → awaiting_provider: the clock pauses and the provider may edit again."""
+    if not is_assessor(actor):
+        raise NotPermitted("Only the assigned assessor may request information.")
+    application = _locked(application)
+    _state_check(application, application.request_info, "Requesting information")
+    if not can.can_request_info(actor, application):
+        raise NotPermitted("Only the assigned assessor may request information.")
+    message = _required_text(message, "message", "Write what the provider should send or explain.")
+    now = timezone.now()
+    request = InformationRequest.objects.create(
+        application=application, requested_by=actor, requested_at=now,
+        requested_on=clock.agency_date(now), message=message,
+    )
+    from_state = application.state
+    application.request_info()
+    _clock_refresh(application)
+    _save(application)
+    microcredential_unlock(microcredential=application.microcredential)
+    _event(application, actor=actor, action="request-info", from_state=from_state, message=message)
+    notifications.information_requested(application, request)
+    return application
+
+
+@transaction.atomic
+def application_respond(*, actor, application, message):
+    """awaiting_provider → in_review: the clock runs again and the description is frozen again."""
+    application = _locked(application)
+    if not can.can_respond(actor, application):
+        raise NotPermitted("Only the provider's own staff may answer.")
+    _state_check(application, application.respond, "Answering")
+    message = _required_text(message, "message", "Write your answer to the agency's request.")
+    missing, problems = submission_problems(application.microcredential)
+    if missing:
+        raise DomainError(
+            "Complete these before answering: %s." % ", ".join(LABELS[name] for name in missing),
+            missing_required=missing,
+        )
+    if problems:
+        raise DomainError(" ".join(problems.values()), **{field: [msg] for field, msg in problems.items()})
+    request = InformationRequest.objects.select_for_update().get(application=application, responded_at__isnull=True)
+    now = timezone.now()
+    request.responded_by = actor
+    request.responded_at = now
+    request.responded_on = clock.agency_date(now)
+    request.response = message
+    request.save()
+    from_state = application.state
+    application.respond()
+    _clock_refresh(application)
+    _save(application)
+    microcredential_lock(
+        microcredential=application.microcredential,
+        reason="application %s is with the agency" % application.reference,
+    )
+    _event(application, actor=actor, action="respond", from_state=from_state, message=message)
+    notifications.provider_responded(application, request)
+    return application
+
+
+def _recommendation_checked(data):
+    outcome = data.get("outcome")
+    errors = {}
+    if outcome not in Recommendation.Outcome.values:
+        raise ValidationError({"outcome": ["Choose approve or decline."]})
+    if outcome == Recommendation.Outcome.DECLINE:
+        reasons = (data.get("reasons") or "").strip()
+        if not reasons:
+            raise ValidationError({"reasons": ["Give the reasons for declining."]})
+        return {"outcome": outcome, "reasons": reasons}
+    level_id = data.get("level")
+    if not level_id or not Level.objects.filter(pk=level_id).exists():
+        errors["level"] = ["Choose a level of a framework the agency uses (e.g. OQF-9)."]
+    credits = data.get("credits")
+    try:
+        credits = Decimal(str(credits))
+        if not credits.is_finite():
+            raise InvalidOperation
+        validate_credits(credits)
+    except (InvalidOperation, ValueError):
+        errors["credits"] = ["Credits must be a number, in steps of 0.5."]
+    except ValidationError as error:
+        errors["credits"] = error.messages
+    if data.get("transfer_category") not in TransferCategory.values:
+        errors["transfer_category"] = ["Choose one of: %s." % ", ".join(TransferCategory.values)]
+    subject_area = (data.get("subject_area") or "").strip()
+    if not subject_area:
+        errors["subject_area"] = ["Give the subject area."]
+    elif len(subject_area) > 200:
+        errors["subject_area"] = ["Keep the subject area within 200 characters."]
+    rationale = (data.get("rationale") or "").strip()
+    if not rationale:
+        errors["rationale"] = ["Explain the level and credit."]
+    review_period_months = data.get("review_period_months") or 12
+    if review_period_months not in dict(Assessment.REVIEW_PERIOD_CHOICES):
+        errors["review_period_months"] = ["The review period is 12, 24 or 36 months."]
+    if errors:
+        raise ValidationError(errors)
+    return {
+        "outcome": outcome, "level_id": level_id, "credits": credits,
+        "transfer_category": data["transfer_category"], "subject_area": subject_area,
+        "rationale": rationale, "review_period_months": review_period_months,
+    }
+
+
+@transaction.atomic
+def application_recommend(*, actor, application, data):
+    """in_review → recommended, by the assigned assessor; approvers are asked to sign off.
+
+    `data`: `outcome` "approve" with `level`, `credits`, `transfer_category`,
+    `subject_area`, `rationale` (and optionally `review_period_months`), or "decline" with
+    `reasons`."""
+    if not is_assessor(actor):
+        raise NotPermitted("Only the assigned assessor may recommend.")
+    application = _locked(application)
+    _state_check(application, application.recommend, "Recommending")
+    if not can.can_recommend(actor, application):
+        raise NotPermitted("Only the assigned assessor may recommend.")
+    fields = _recommendation_checked(data)
+    recommendation = Recommendation.objects.create(application=application, recommended_by=actor, **fields)
+    from_state = application.state
+    application.recommend()
+    _clock_refresh(application)
+    _save(application)
+    # The events are the provider's view of the case too: the recommendation's content stays
+    # on its row (the agency's page and API) until an approver makes it the decision.
+    summary = "Recommendation made; waiting for an approver's sign-off."
+    _event(application, actor=actor, action="recommend", from_state=from_state, message=summary)
+    notifications.recommendation_waiting(application, recommendation)
+    return application
+
+
+def _pending_recommendation(application):
+    return (
+        Recommendation.objects.select_for_update()
+        .filter(application=application, returned_at__isnull=True, signed_off_by__isnull=True)
+        .order_by("-recommended_at", "-id")
+        .first()
+    )
+
+
+@transaction.atomic
+def application_return(*, actor, application, comment):
+    """recommended → in_review, by an approver: the assessor's next recommendation needs a
+    new sign-off."""
+    if not can.can_return(actor, application):
+        raise NotPermitted("Only approvers may return a recommendation.")
+    application = _locked(application)
+    _state_check(application, application.return_to_review, "Returning")
+    comment = _required_text(comment, "comment", "Tell the assessor what to reconsider.")
+    recommendation = _pending_recommendation(application)
+    recommendation.returned_by = actor
+    recommendation.returned_at = timezone.now()
+    recommendation.return_comment = comment
+    recommendation.save(update_fields=["returned_by", "returned_at", "return_comment"])
+    from_state = application.state
+    application.return_to_review()
+    _clock_refresh(application)
+    _save(application)
+    # The comment is kept on the recommendation, for the agency's eyes.
+    _event(application, actor=actor, action="return", from_state=from_state,
+           message="Returned to the assessor for another look.")
+    return application
+
+
+@transaction.atomic
+def application_sign_off(*, actor, application, comment=""):
+    """recommended → approved | declined, by an approver who did not recommend (four eyes,
+    also a database constraint). An approval enters the register (`assessment_issue`, which
+    also queues the letter)."""
+    if not is_approver(actor):
+        raise NotPermitted("Only approvers may sign off.")
+    application = _locked(application)
+    _state_check(application, application.approve, "Signing off")
+    recommendation = _pending_recommendation(application)
+    if recommendation.recommended_by_id == actor.pk:
+        raise NotPermitted("You made this recommendation; another approver must sign it off.")
+    now = timezone.now()
+    recommendation.signed_off_by = actor
+    recommendation.signed_off_at = now
+    recommendation.sign_off_comment = (comment or "").strip()
+    recommendation.save(update_fields=["signed_off_by", "signed_off_at", "sign_off_comment"])
+    from_state = application.state
+    if recommendation.outcome == Recommendation.Outcome.APPROVE:
+        application.assessment = assessment_issue(
+            microcredential=application.microcredential,
+            level_id=recommendation.level_id,
+            credits=recommendation.credits,
+            transfer_category=recommendation.transfer_category,
+            subject_area=recommendation.subject_area,
+            recommended_by=recommendation.recommended_by,
+            signed_off_by=actor,
+            review_period_months=recommendation.review_period_months,
+            current_from=clock.agency_date(now),
+        )
+        application.approve()
+    else:
+        application.decline()
+    application.decided_at = now
+    _clock_refresh(application)
+    _save(application, "decided_at", "assessment")
+    microcredential_unlock(microcredential=application.microcredential)
+    _event(application, actor=actor, action="sign-off", from_state=from_state, message=recommendation.sign_off_comment)
+    notifications.decision(application, recommendation)
+    logger.info("application %s decided (%s) by user %s", application.reference, application.state, actor.pk)
+    return application
+
+
+@transaction.atomic
+def internal_note_add(*, actor, application, text) -> InternalNote:
+    if not can.can_add_internal_note(actor, application):
+        raise NotPermitted("Only agency staff may write internal notes.")
+    text = _required_text(text, "text", "Write the note.")
+    return InternalNote.objects.create(application=application, author=actor, text=text)
+
+
+def open_clocks_recompute(*, today=None) -> int:
+    """Recompute `sla_due_date` and `sla_status` of every open application (submitted, in
+    review, awaiting the provider, recommended) in bulk, e.g. after closure days changed or
+    from the daily sweep. Decided and withdrawn applications keep their clock (`met`,
+    `missed`, `stopped`). Answers how many rows changed.
+
+    Runs on commit after `calendar_changed`, so it reads the new closure days. Two queries
+    read the cases and their pauses; only changed rows are written."""
+    today = today or clock.agency_date(timezone.now())
+    rows = list(
+        Application.objects.filter(state__in=Application.OPEN_STATES)
+        .order_by("pk").values_list("pk", "submitted_at", "sla_due_date", "sla_status")
+    )
+    if not rows:
+        return 0
+    position = {pk: index for index, (pk, *_) in enumerate(rows)}
+    pauses = list(
+        InformationRequest.objects.filter(application__state__in=Application.OPEN_STATES)
+        .values_list("application_id", "requested_on", "responded_on")
+    )
+    pauses = [pause for pause in pauses if pause[0] in position]
+    states = clock.clock_states(
+        np.array([np.datetime64(clock.agency_date(submitted_at), "D") for _, submitted_at, _, _ in rows]),
+        pause_case=[position[pk] for pk, _, _ in pauses],
+        pause_requested_on=np.array([requested for _, requested, _ in pauses], dtype="datetime64[D]"),
+        pause_responded_on=np.array(
+            [np.datetime64("NaT") if responded is None else responded for _, _, responded in pauses],
+            dtype="datetime64[D]",
+        ),
+        today=today,
+        calendar=agency_calendar(),
+    )
+    statuses = states.status
+    changed = []
+    for index, (pk, _, due_date, status) in enumerate(rows):
+        new_due = states.due_date[index].astype(object)
+        if new_due != due_date or statuses[index] != status:
+            application = Application(pk=pk)
+            application.sla_due_date = new_due
+            application.sla_status = str(statuses[index])
+            changed.append(application)
+    Application.objects.bulk_update(changed, ["sla_due_date", "sla_status"], batch_size=1000)
+    logger.info("open clocks recomputed: %d of %d changed", len(changed), len(rows))
+    return len(changed)
 
 
 def closure_day_changed() -> None:

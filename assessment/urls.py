@@ -9,4 +9,5 @@ urlpatterns = [
     path("new/", views.application_create, name="create"),
     path("<int:pk>/", views.application_detail, name="detail"),
     path("<int:pk>/submit/", views.application_submit, name="submit"),
+    *[path("<int:pk>/%s/" % action, view, name=action) for action, view in views.ACTION_VIEWS.items()],
 ]

@@ -10,4 +10,7 @@ app.autodiscover_tasks()
 
 # The one beat schedule: each entry is a daily sweep, a plain service behind a task. Times are
 # in the agency's time zone (CELERY_TIMEZONE). The sweeps add themselves here as they land.
-app.conf.beat_schedule = {}
+app.conf.beat_schedule = {
+    # Not a sweep: sends what a worker left pending (it died after a commit, or SMTP was down).
+    "outbox-flush": {"task": "assessment.tasks.outbox_flush_task", "schedule": 300.0},
+}

@@ -3,6 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts import views as account_views
+from assessment import views as assessment_views
 
 from .health import healthz
 
@@ -20,6 +21,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("microcredentials/", include("credentials.urls")),
     path("applications/", include("assessment.urls")),
+    path("queue/", assessment_views.queue, name="queue"),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("api/v1/", include(api_v1)),

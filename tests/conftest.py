@@ -1,4 +1,5 @@
 import importlib
+import logging
 
 import pytest
 from celery.contrib.testing.worker import start_worker
@@ -72,12 +73,16 @@ def celery_worker(transactional_db):
     Redis when REDIS_URL is set, as in CI. Tasks stop running inline while it lives."""
     from config.celery import app
 
+    # Starting a worker sets the root logger's level (to ERROR by default), which would hide
+    # warnings from every later test's log capture.
+    root_level = logging.getLogger().level
     app.conf.task_always_eager = False
     try:
         with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30) as worker:
             yield worker
     finally:
         app.conf.task_always_eager = True
+        logging.getLogger().setLevel(root_level)
 
 
 @pytest.fixture

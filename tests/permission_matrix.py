@@ -32,11 +32,30 @@ def ONLY_PROVIDER(status, anonymous=401):
     return {"anonymous": anonymous, "provider": status, **{r: 403 for r in SIGNED_IN if r != "provider"}}
 
 
+def AGENCY_ASSESSORS(status, anonymous=401):
+    """Assessors and approvers (an approver may do all an assessor may)."""
+    return {"anonymous": anonymous, "assessor": status, "approver": status,
+            **{r: 403 for r in ("provider", "registrar", "admin")}}
+
+
+def ONLY_APPROVER(status, anonymous=401):
+    return {"anonymous": anonymous, "approver": status, **{r: 403 for r in SIGNED_IN if r != "approver"}}
+
+
 PAGE_READ = {"anonymous": 302, "provider": 200, "assessor": 200, "approver": 200, "admin": 200, "registrar": 403}
 
 
 def PAGE_WRITE(status):
     return {"anonymous": 302, "provider": status, **{r: 403 for r in SIGNED_IN if r != "provider"}}
+
+
+def PAGE_AGENCY(status):
+    """Assessors and approvers."""
+    return {"anonymous": 302, "assessor": status, "approver": status, **{r: 403 for r in ("provider", "registrar", "admin")}}
+
+
+def PAGE_APPROVER(status):
+    return {"anonymous": 302, "approver": status, **{r: 403 for r in SIGNED_IN if r != "approver"}}
 
 
 # URL name prefixes left to their owners: Django's admin checks its own permissions (tested
@@ -91,6 +110,32 @@ MATRIX = {
         {**PROVIDER_AND_AGENCY(200), "registrar": 403},
     ),
     # An empty body on an incomplete draft: the provider gets the missing elements (400).
+    # The world's application is an incomplete draft: an empty body names the missing field
+    # (400) for those who may act; actions not open on a draft answer 409.
+    "api-application-withdraw": (
+        "post", lambda w: "/api/v1/applications/%d/withdraw/" % w["application"].pk, ONLY_PROVIDER(400),
+    ),
+    "api-application-respond": (
+        "post", lambda w: "/api/v1/applications/%d/respond/" % w["application"].pk, ONLY_PROVIDER(400),
+    ),
+    "api-application-claim": (
+        "post", lambda w: "/api/v1/applications/%d/claim/" % w["application"].pk, AGENCY_ASSESSORS(409),
+    ),
+    "api-application-request-info": (
+        "post", lambda w: "/api/v1/applications/%d/request-info/" % w["application"].pk, AGENCY_ASSESSORS(400),
+    ),
+    "api-application-recommend": (
+        "post", lambda w: "/api/v1/applications/%d/recommend/" % w["application"].pk, AGENCY_ASSESSORS(400),
+    ),
+    "api-application-assign": (
+        "post", lambda w: "/api/v1/applications/%d/assign/" % w["application"].pk, ONLY_APPROVER(400),
+    ),
+    "api-application-return": (
+        "post", lambda w: "/api/v1/applications/%d/return/" % w["application"].pk, ONLY_APPROVER(400),
+    ),
+    "api-application-sign-off": (
+        "post", lambda w: "/api/v1/applications/%d/sign-off/" % w["application"].pk, ONLY_APPROVER(409),
+    ),
     # Pages: anonymous visitors are sent to sign in; the agency reads, only providers write.
     "credentials:list": ("get", "/microcredentials/", PAGE_READ),
     # Drafts may be incomplete: an empty form saves one and goes to its page.
@@ -123,6 +168,24 @@ MATRIX = {
     "applications:detail": ("get", lambda w: "/applications/%d/" % w["application"].pk, PAGE_READ),
     # The world's draft is incomplete: the provider is sent back to it with what is missing.
     "applications:submit": ("post", lambda w: "/applications/%d/submit/" % w["application"].pk, PAGE_WRITE(302)),
+    # The workflow's page actions on the world's draft: a role that may never act gets 403; one
+    # that may gets its empty form back (400) or, when the draft does not allow the action,
+    # the error page (409; no referrer to return to).
+    "applications:withdraw": ("post", lambda w: "/applications/%d/withdraw/" % w["application"].pk, PAGE_WRITE(400)),
+    "applications:respond": ("post", lambda w: "/applications/%d/respond/" % w["application"].pk, PAGE_WRITE(400)),
+    "applications:claim": ("post", lambda w: "/applications/%d/claim/" % w["application"].pk, PAGE_AGENCY(409)),
+    "applications:request-info": (
+        "post", lambda w: "/applications/%d/request-info/" % w["application"].pk, PAGE_AGENCY(400)),
+    "applications:recommend": ("post", lambda w: "/applications/%d/recommend/" % w["application"].pk, PAGE_AGENCY(400)),
+    "applications:assign": ("post", lambda w: "/applications/%d/assign/" % w["application"].pk, PAGE_APPROVER(400)),
+    "applications:return": ("post", lambda w: "/applications/%d/return/" % w["application"].pk, PAGE_APPROVER(400)),
+    "applications:sign-off": ("post", lambda w: "/applications/%d/sign-off/" % w["application"].pk, PAGE_APPROVER(409)),
+    "applications:note": (
+        "post", lambda w: "/applications/%d/note/" % w["application"].pk,
+        {"anonymous": 302, "provider": 403, "assessor": 400, "approver": 400, "admin": 400, "registrar": 403},
+    ),
+    "queue": ("get", "/queue/", {"anonymous": 302, "assessor": 200, "approver": 200, "admin": 200,
+                                  "provider": 403, "registrar": 403}),
     "api-application-submit": (
         "post", lambda w: "/api/v1/applications/%d/submit/" % w["application"].pk, ONLY_PROVIDER(400),
     ),

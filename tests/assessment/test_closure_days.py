@@ -81,11 +81,25 @@ def test_a_cleared_cache_only_costs_a_rebuild():
     assert agency_calendar() is agency._cached[1]
 
 
-def test_the_recompute_seam_is_a_named_hook(caplog):
-    # Filled in by the workflow issue; until then it only says so.
-    with caplog.at_level("INFO"):
-        open_clocks_recompute()
-    assert "no application clocks to recompute yet" in caplog.text
+def test_a_closure_day_moves_the_due_date_of_open_cases_only(django_capture_on_commit_callbacks):
+    import time_machine
+
+    from assessment.services import application_submit
+    from tests.factories import ApplicationFactory, MicroCredentialFactory
+
+    provider = UserFactory(role="provider")
+    # Submitted Monday 2 November 2026: due on the 10th business day, Monday 16 November.
+    with time_machine.travel(dt.datetime(2026, 11, 2, 15, 0, tzinfo=dt.UTC), tick=False):
+        open_case = application_submit(
+            actor=provider, application=ApplicationFactory(microcredential=MicroCredentialFactory(created_by=provider))
+        )
+        assert open_case.sla_due_date == dt.date(2026, 11, 16)
+        with django_capture_on_commit_callbacks(execute=True):
+            closure_day_create(date=dt.date(2026, 11, 5), reason="Office move")
+        open_case.refresh_from_db()
+        assert open_case.sla_due_date == dt.date(2026, 11, 17)
+        # Nothing changed since: a second run writes nothing.
+        assert open_clocks_recompute() == 0
 
 
 # The admin --------------------------------------------------------------------------------

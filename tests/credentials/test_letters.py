@@ -1,9 +1,11 @@
+
 """Letters end to end with the real parts: WeasyPrint renders, pyHanko signs and validates,
 poppler's pdftotext reads the text back. Nothing of the signature is mocked."""
 
 import asyncio
 import hashlib
 import io
+import logging
 import os
 import subprocess
 import threading
@@ -294,6 +296,7 @@ def test_fingerprint_is_the_sha256_of_the_certificate_as_openssl_shows_it():
 
 
 def test_development_key_is_made_once_even_when_processes_race(tmp_path, caplog):
+    caplog.set_level(logging.WARNING, logger="credentials.letters.keys")
     start = threading.Barrier(6)
     results = []
 

@@ -1,0 +1,90 @@
+"""The workflow in the browser's terms: post, redirect, a message; the queue's cost."""
+
+import pytest
+
+from assessment.models import Application, InternalNote
+from tests.factories import UserFactory
+
+from .workflow_helpers import APPROVE, Cast
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_assessor_claims_from_the_queue_and_an_approver_signs_off_on_the_case_page(client):
+    cast = Cast()
+    application = cast.case("submitted")
+    client.force_login(cast.assessor)
+    page = client.get("/queue/")
+    assert application.reference in page.content.decode() and "Claim" in page.content.decode()
+    response = client.post("/applications/%d/claim/" % application.pk, {"next": "queue"}, follow=True)
+    assert response.redirect_chain[-1][0] == "/queue/"
+    assert "You have claimed %s" % application.reference in response.content.decode()
+    response = client.post("/applications/%d/recommend/" % application.pk, {**APPROVE, "level": "OQF-9",
+                                                                              "review_period_months": 12}, follow=True)
+    assert "another approver must sign it off" in response.content.decode()
+    client.force_login(cast.assessor)
+    client.post("/applications/%d/note/" % application.pk, {"text": "Checked the rubric."})
+    assert InternalNote.objects.filter(application=application).count() == 1
+    client.force_login(cast.approver)
+    page = client.get("/applications/%d/" % application.pk).content.decode()
+    assert "Recommendation waiting for sign-off" in page and "Checked the rubric." in page
+    response = client.post("/applications/%d/sign-off/" % application.pk, {"comment": "Agreed."}, follow=True)
+    assert "is approved" in response.content.decode()
+    assert Application.objects.get(pk=application.pk).state == "approved"
+    client.force_login(cast.provider)
+    page = client.get("/applications/%d/" % application.pk).content.decode()
+    assert "Approved: assessment MCA-" in page
+    assert "Checked the rubric." not in page
+
+
+def test_an_invalid_recommendation_shows_the_form_again_with_its_errors(client):
+    cast = Cast()
+    application = cast.case("in_review")
+    client.force_login(cast.assessor)
+    response = client.post("/applications/%d/recommend/" % application.pk, {"outcome": "approve", "credits": "4.3"})
+    assert response.status_code == 400
+    assert "Required for an approval." in response.content.decode()
+    assert Application.objects.get(pk=application.pk).state == "in_review"
+
+
+def test_the_recommendation_form_warns_when_the_proposal_disagrees_with_the_hours(client):
+    cast = Cast()
+    application = cast.case("in_review")
+    application.microcredential.__class__.objects.filter(pk=application.microcredential_id).update(proposed_credits=6)
+    client.force_login(cast.assessor)
+    page = client.get("/applications/%d/" % application.pk).content.decode()
+    assert "The proposed 6.0 credits disagree with 40.0 notional hours" in page or "disagree with 40" in page
+
+
+def test_the_provider_answers_an_information_request_on_its_page(client):
+    cast = Cast()
+    application = cast.case("awaiting_provider")
+    client.force_login(cast.provider)
+    page = client.get("/applications/%d/" % application.pk).content.decode()
+    assert "The agency needs more information" in page and "Send the assessment rubric." in page
+    response = client.post("/applications/%d/respond/" % application.pk, {"message": "Attached."}, follow=True)
+    assert "the clock runs again" in response.content.decode()
+    assert Application.objects.get(pk=application.pk).state == "in_review"
+
+
+def test_a_wrong_state_action_on_a_page_goes_back_with_the_reason(client):
+    cast = Cast()
+    application = cast.case("approved")
+    client.force_login(cast.provider)
+    response = client.post("/applications/%d/withdraw/" % application.pk, {"reason": "x"},
+                           HTTP_REFERER="http://testserver/applications/%d/" % application.pk, follow=True)
+    assert "Withdrawing is not possible while the application is approved" in response.content.decode()
+
+
+@pytest.mark.parametrize("cases", [3, 30])
+def test_the_queue_page_costs_the_same_queries_whatever_the_number_of_cases(client, django_assert_num_queries, cases):
+    cast = Cast()
+    for index in range(cases):
+        cast.case("in_review" if index % 3 else "submitted")
+    client.force_login(UserFactory(role="approver"))
+    client.get("/queue/?tab=all")
+    # session + user, count, page (with provider, micro-credential, assignee), pauses,
+    # the header's organisation, providers for the filter
+    with django_assert_num_queries(7):
+        response = client.get("/queue/?tab=all")
+    assert response.status_code == 200
