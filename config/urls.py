@@ -20,6 +20,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("microcredentials/", include("credentials.urls")),
     path("applications/", include("assessment.urls")),
+    path("", include("credentials.register_urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("api/v1/", include(api_v1)),
