@@ -3,6 +3,7 @@ import importlib
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.core.cache import cache
+from django.test import override_settings
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -92,3 +93,21 @@ def other_provider(db):
     from .factories import OrganisationFactory
 
     return UserFactory(role=User.Role.PROVIDER, organisation=OrganisationFactory(name="Maple Leaf Skills Institute"))
+
+
+@pytest.fixture(scope="session")
+def signing_var_dir(tmp_path_factory):
+    """One development signing key for the register's tests, under a temporary VAR_DIR."""
+    var_dir = tmp_path_factory.mktemp("register-var")
+    with override_settings(VAR_DIR=var_dir, SIGNING_KEY_FILE="", SIGNING_CERT_FILE=""):
+        yield var_dir
+
+
+@pytest.fixture
+def letters_dir(signing_var_dir, settings, tmp_path):
+    """Letters stored under a per-test MEDIA_ROOT, signed by the session's key."""
+    settings.VAR_DIR = signing_var_dir
+    settings.SIGNING_KEY_FILE = ""
+    settings.SIGNING_CERT_FILE = ""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT

@@ -1,6 +1,8 @@
 import pytest
+from django.core.files.base import ContentFile
 
-from credentials.models import Attachment
+from credentials.models import Attachment, Letter
+from tests.credentials.register_world import issue, people
 from tests.factories import ApplicationFactory, MicroCredentialFactory, UserFactory
 from tests.permission_matrix import EXEMPT_PREFIXES, MATRIX, ROLES, url_names
 
@@ -20,13 +22,11 @@ def test_every_row_names_a_real_url_and_every_role():
 
 
 @pytest.fixture
-def world(db, tmp_path, settings):
+def world(db, tmp_path, settings, signing_var_dir):
     """Objects the matrix's paths refer to; later issues add theirs.
 
     They belong to the provider organisation `UserFactory(role="provider")` joins, so the
     provider row tests the owner; tests/*/ check that another provider gets 404."""
-    from django.core.files.base import ContentFile
-
     settings.MEDIA_ROOT = tmp_path
     microcredential = MicroCredentialFactory(created_by=UserFactory(role="provider"), prerequisites="")
     attachment = Attachment(
@@ -35,7 +35,14 @@ def world(db, tmp_path, settings):
     )
     attachment.file.save("c.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
     application = ApplicationFactory(microcredential=microcredential)
-    return {"microcredential": microcredential, "attachment": attachment, "application": application}
+    settings.VAR_DIR = signing_var_dir
+    settings.SIGNING_KEY_FILE = settings.SIGNING_CERT_FILE = ""
+    # A stand-in letter file: rendering and signing a real one for each of hundreds of rows
+    # would dominate the run, and the matrix is about who may ask, not about the file.
+    assessment = issue(people(), letter=False, microcredential=MicroCredentialFactory(created_by=microcredential.created_by))
+    Letter(assessment=assessment, version=1, sha256="0" * 64, size=9).file.save("l.pdf", ContentFile(b"%PDF-1.7\n"))
+    return {"microcredential": microcredential, "attachment": attachment, "application": application,
+            "assessment": assessment}
 
 
 @pytest.mark.parametrize("role", ROLES)
