@@ -110,6 +110,7 @@ def verify_code(request, code):
     assessment = selectors.assessment_by_code(code)
     return render(request, "register/verify_code.html", {
         "assessment": assessment, "code": code, "code_form": VerifyCodeForm(initial={"code": code}),
+        "letter_form": VerifyLetterForm(),
         "fingerprint": _fingerprint(),
     }, status=200 if assessment else 404)
 
