@@ -1,9 +1,9 @@
 import importlib
+import logging
 
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.core.cache import cache
-from django.test import override_settings
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -74,11 +74,15 @@ def celery_worker(transactional_db):
     from config.celery import app
 
     app.conf.task_always_eager = False
+    # Starting a worker sets the root logger to its own level (ERROR); later tests that read
+    # warnings with caplog would hear nothing.
+    root_level = logging.root.level
     try:
         with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30) as worker:
             yield worker
     finally:
         app.conf.task_always_eager = True
+        logging.root.setLevel(root_level)
 
 
 @pytest.fixture
@@ -97,10 +101,10 @@ def other_provider(db):
 
 @pytest.fixture(scope="session")
 def signing_var_dir(tmp_path_factory):
-    """One development signing key for the register's tests, under a temporary VAR_DIR."""
-    var_dir = tmp_path_factory.mktemp("register-var")
-    with override_settings(VAR_DIR=var_dir, SIGNING_KEY_FILE="", SIGNING_CERT_FILE=""):
-        yield var_dir
+    """A VAR_DIR for the register's tests, so one development signing key serves the run.
+    Tests point settings at it through the function-scoped `settings` fixture (letters_dir):
+    a session-wide settings override would unwind out of order with those."""
+    return tmp_path_factory.mktemp("register-var")
 
 
 @pytest.fixture
