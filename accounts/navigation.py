@@ -10,6 +10,9 @@ ITEMS = [
     ("Queue", "queue", permissions.is_agency_staff),
     ("Micro-credentials", "credentials:list", lambda user: permissions.is_provider(user) or permissions.is_agency_staff(user)),
     ("Applications", "applications:list", lambda user: permissions.is_provider(user) or permissions.is_agency_staff(user)),
+    ("Register", "register:list", lambda user: True),
+    ("Verify", "register:verify", lambda user: True),
+    ("Stack", "register:stack", permissions.can_read_full_register),
     ("Administration", "admin:index", permissions.can_use_admin_site),
     ("API", "swagger-ui", lambda user: user.is_authenticated),
 ]

@@ -80,6 +80,7 @@ def document_errors(*codes):
         403: OpenApiResponse(_Detail, description="Your role may not do this."),
         404: OpenApiResponse(_Detail, description="Not found, or not visible to you."),
         409: OpenApiResponse(_StateConflict, description="Not allowed in the record's current state."),
+        415: OpenApiResponse(_Detail, description="The body is not in a format this operation takes."),
         429: OpenApiResponse(_Detail, description="Too many requests; try again later."),
     }
     return {code: responses[code] for code in codes}

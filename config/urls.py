@@ -22,6 +22,7 @@ urlpatterns = [
     path("microcredentials/", include("credentials.urls")),
     path("applications/", include("assessment.urls")),
     path("queue/", assessment_views.queue, name="queue"),
+    path("", include("credentials.register_urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("api/v1/", include(api_v1)),

@@ -59,3 +59,54 @@ def seed_microcredentials(users_by_organisation):
             existing = MicroCredential.objects.filter(provider=user.organisation, title=data["title"]).first()
             by_title[data["title"]] = existing or microcredential_create(actor=user, data=data)
     return by_title
+
+
+# Register entries for the demo: one per status a registrar meets most. (title, status, reason)
+DEMO_ASSESSMENTS = [
+    ("Applied Data Visualisation", "superseded", ""),
+    ("Applied Data Visualisation", "current", ""),
+    ("Cold-Climate Heat Pump Installation", "expiring", ""),
+    ("Customer Service Excellence in Retail", "revoked", "The assessment evidence filed did not match the course as delivered."),
+]
+DEMO_DECISIONS = {
+    "Applied Data Visualisation": ("OQF-9", Decimal("4"), "upper_division", "Data analysis and visualisation"),
+    "Cold-Climate Heat Pump Installation": ("OQF-5", Decimal("6"), "vocational_certificate", "Building services engineering"),
+    "Customer Service Excellence in Retail": ("OQF-2", Decimal("2"), "vocational_certificate", "Retail and customer service"),
+}
+
+
+def seed_assessments(microcredentials_by_title, *, assessor, approver):
+    """Enter the demo assessments that do not exist yet, through assessment_issue as sign-off
+    does (their letters follow on commit). Safe to run twice: a micro-credential that already
+    has its entries is left alone."""
+    import datetime as dt
+
+    from django.db.models import Count
+
+    from .models import Assessment
+    from .services import assessment_issue, assessment_revoke
+
+    counts = dict(
+        Assessment.objects.filter(microcredential__in=microcredentials_by_title.values())
+        .values_list("microcredential").annotate(n=Count("id"))
+    )
+    wanted = {}
+    for title, _, _ in DEMO_ASSESSMENTS:
+        wanted[title] = wanted.get(title, 0) + 1
+    previous = {}
+    for position, (title, status, reason) in enumerate(DEMO_ASSESSMENTS):
+        microcredential = microcredentials_by_title[title]
+        if counts.get(microcredential.pk, 0) >= wanted[title]:
+            continue
+        level, credits, category, subject = DEMO_DECISIONS[title]
+        assessment = assessment_issue(
+            microcredential=microcredential, level_id=level, credits=credits, transfer_category=category,
+            subject_area=subject, recommended_by=assessor, signed_off_by=approver,
+            current_from=dt.date(2025, 9, 1) + dt.timedelta(days=30 * position),
+            supersedes=previous.get(title),
+        )
+        previous[title] = assessment
+        if status == "expiring":
+            Assessment.objects.filter(pk=assessment.pk).update(status=status, current_until=dt.date(2026, 12, 31))
+        elif status == "revoked":
+            assessment_revoke(actor=approver, assessment=assessment, reason=reason)

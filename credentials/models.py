@@ -10,6 +10,8 @@ from decimal import Decimal
 
 import pycountry
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -330,10 +332,15 @@ class Assessment(models.Model):
     supersedes = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by"
     )
+    # Title, provider and learning outcomes, weighted in that order, written by
+    # assessment_issue on PostgreSQL (stays empty on SQLite, which searches with icontains).
+    # Stored rather than computed per query so the GIN index answers a search alone.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         ordering = ["-issued_at", "-id"]
         indexes = [
+            GinIndex(fields=["search_vector"], name="assessment_search_gin"),
             models.Index(fields=["status", "review_due_date"]),
             models.Index(fields=["provider", "status"]),
         ]
@@ -355,3 +362,30 @@ class Assessment(models.Model):
     @property
     def is_public(self):
         return self.status in self.PUBLIC_STATUSES
+
+
+class Letter(models.Model):
+    """One signed version of an assessment's letter. Versions are never replaced: an old
+    version still verifies as authentic, and as superseded, for as long as the register lives."""
+
+    class Kind(models.TextChoices):
+        ASSESSMENT = "assessment", "Assessment letter"
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="letters")
+    version = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ASSESSMENT)
+    # Stored through the default storage under MEDIA_ROOT, which no URL serves: the letter
+    # view finds the file by its assessment.
+    file = models.FileField(upload_to="letters/%Y/", max_length=300)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    size = models.PositiveIntegerField()
+    issued_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["assessment_id", "version"]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "version"], name="letter_version_unique"),
+        ]
+
+    def __str__(self):
+        return "%s v%d" % (self.assessment.reference, self.version)

@@ -4,12 +4,17 @@ A provider sees only its organisation's records and the agency sees all: anythin
 simply not found (404), never "forbidden", so ids reveal nothing.
 """
 
-from django.db.models import Prefetch
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db import connection
+from django.db.models import F, Prefetch, Q
 from django.http import Http404
 
-from accounts.permissions import is_agency_staff, is_provider
+from accounts.permissions import can_read_full_register, is_agency_staff, is_provider
 
-from .models import Attachment, FieldOfStudy, Framework, Level, MicroCredential
+from .codes import verification_code_normalise
+from .models import Assessment, Attachment, FieldOfStudy, Framework, Letter, Level, MicroCredential
+
+SEARCH_CONFIG = "english"
 
 # Ids are 64-bit: anything outside that range cannot name a row, and asking the database
 # would fail (an overflow, not "not found").
@@ -67,3 +72,81 @@ def level_ids():
 
 def field_of_study_codes():
     return set(FieldOfStudy.objects.values_list("code", flat=True))
+
+
+def assessments_visible_to(user):
+    """The register as this person may read it: the public sees current and expiring entries,
+    a provider also its own in any status, the agency and registrars everything."""
+    queryset = Assessment.objects.select_related("level", "provider", "field_of_study").prefetch_related(
+        Prefetch("letters", queryset=Letter.objects.order_by("version"))
+    )
+    if can_read_full_register(user):
+        return queryset
+    public = Q(status__in=Assessment.PUBLIC_STATUSES)
+    if is_provider(user):
+        return queryset.filter(public | Q(provider_id=user.organisation_id))
+    return queryset.filter(public)
+
+
+def can_see_verification_code(user, assessment):
+    """The code is the learner's proof: its provider, registrars and the agency may read it
+    in the register; anyone else needs the letter."""
+    if can_read_full_register(user):
+        return True
+    return is_provider(user) and user.organisation_id == assessment.provider_id
+
+
+def register_search(queryset, text):
+    """Entries matching the words typed, best first. PostgreSQL ranks by its full-text search
+    over the stored vector (title weighs most); elsewhere a plain substring match on the title,
+    the provider and the subject."""
+    text = (text or "").strip()
+    if not text:
+        return queryset
+    if connection.vendor == "postgresql":
+        query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+        return (
+            queryset.filter(search_vector=query)
+            .annotate(rank=SearchRank(F("search_vector"), query))
+            .order_by("-rank", "-issued_at", "-id")
+        )
+    return queryset.filter(
+        Q(title__icontains=text) | Q(provider__name__icontains=text) | Q(subject_area__icontains=text)
+    )
+
+
+def assessment_get(*, user, reference):
+    try:
+        return assessments_visible_to(user).get(reference=str(reference).upper())
+    except Assessment.DoesNotExist:
+        raise Http404("No such assessment.") from None
+
+
+def assessment_by_code(code):
+    """The entry a verification code names, whatever its status (a revoked entry must say so),
+    or None; malformed codes are simply unknown."""
+    canonical = verification_code_normalise(code)
+    if canonical is None:
+        return None
+    return (
+        Assessment.objects.select_related("level", "provider")
+        .prefetch_related(Prefetch("letters", queryset=Letter.objects.order_by("version")))
+        .filter(verification_code=canonical)
+        .first()
+    )
+
+
+def assessments_by_codes(codes):
+    """Entries by canonical verification code, in one query."""
+    return {
+        a.verification_code: a
+        for a in Assessment.objects.select_related("level", "provider").filter(verification_code__in=set(codes))
+    }
+
+
+def letter_by_hash(sha256):
+    return Letter.objects.select_related("assessment").filter(sha256=sha256).order_by("-version").first()
+
+
+def letter_newest(assessment):
+    return assessment.letters.order_by("-version").first()

@@ -12,20 +12,26 @@ import uuid
 from decimal import Decimal, InvalidOperation
 
 from dateutil.relativedelta import relativedelta
+from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Value
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
-from accounts.permissions import is_provider
+from accounts.permissions import is_approver, is_provider
 from config.errors import Conflict, DomainError, NotPermitted
 
 from . import file_kinds, selectors
 from .codes import verification_code_new
 from .completeness import RECOMMENDED, REQUIRED
+from .letters.render import AssessmentLetter, DecisionLetter, assessment_letter_pdf, decision_letter_pdf
+from .letters.sign import letter_sign
 from .models import (
     Assessment,
     Attachment,
+    Letter,
     Level,
     MicroCredential,
     ReferenceCounter,
@@ -42,6 +48,7 @@ _ID_FIELDS = {
     "field_of_study": "field_of_study_id",
 }
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+
 
 
 def assign(microcredential, data):
@@ -320,5 +327,149 @@ def assessment_issue(
         supersedes.status = Assessment.Status.SUPERSEDED
         supersedes.current_until = current_from
         supersedes.save(update_fields=["status", "current_until"])
+    assessment_search_index(assessment)
+    letter_issue_queue(assessment, version=1)
     logger.info("assessment %s issued for micro-credential %s", assessment.reference, microcredential.pk)
     return assessment
+
+
+def assessment_search_index(assessment) -> None:
+    """Write the entry's stored search vector: title first, then provider, then outcomes.
+    Only PostgreSQL has one; elsewhere the register searches with icontains."""
+    if connection.vendor != "postgresql":
+        return
+    snapshot = assessment.snapshot or {}
+    outcomes = " ".join(str(o) for o in snapshot.get("learning_outcomes") or [])
+    Assessment.objects.filter(pk=assessment.pk).update(
+        search_vector=SearchVector(Value(assessment.title), weight="A", config=selectors.SEARCH_CONFIG)
+        + SearchVector(Value(snapshot.get("provider", "")), weight="B", config=selectors.SEARCH_CONFIG)
+        + SearchVector(Value(outcomes + " " + assessment.subject_area), weight="C", config=selectors.SEARCH_CONFIG)
+    )
+
+
+def letter_issue_queue(assessment, *, version) -> None:
+    """Produce the letter's version once the entry is committed: rendering and signing take
+    a worker a fraction of a second and never run inside the caller's transaction."""
+    from .tasks import letter_issue
+
+    assessment_id = assessment.pk
+    transaction.on_commit(lambda: letter_issue.delay(assessment_id, version))
+
+
+@transaction.atomic
+def assessment_revoke(*, actor, assessment, reason) -> Assessment:
+    """The agency withdraws its decision: the entry leaves the public register at once and
+    every verification answers `revoked` from now on."""
+    if not is_approver(actor):
+        raise NotPermitted("Only an approver may revoke an assessment.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": ["Say why the assessment is revoked; the provider is told."]})
+    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if assessment.status in (Assessment.Status.REVOKED, Assessment.Status.SUPERSEDED):
+        raise Conflict(
+            "An assessment that is %s cannot be revoked." % assessment.get_status_display().lower(),
+            state=assessment.status,
+        )
+    assessment.status = Assessment.Status.REVOKED
+    assessment.status_reason = reason
+    # A learner who completed it before today keeps the credit (product.md, statuses).
+    assessment.current_until = assessment.current_until or timezone.localdate()
+    assessment.save(update_fields=["status", "status_reason", "current_until"])
+    assessment_id = assessment.pk
+    transaction.on_commit(lambda: assessment_revoked_notify(assessment_id=assessment_id))
+    logger.info("assessment %s revoked by user %s", assessment.reference, actor.pk)
+    return assessment
+
+
+def assessment_revoked_notify(*, assessment_id) -> None:
+    """Seam for the outbox (assessment app, being built alongside): tell the provider that
+    the assessment was revoked and why. Called once the revocation has committed; until the
+    outbox lands it only logs, so nothing here imports the casework."""
+    logger.info("assessment %s revoked: provider notification pending the outbox", assessment_id)
+
+
+# The approver signs in the agency's name; accounts keep no job titles, so the letter gives
+# the role's title.
+APPROVER_TITLE = "Senior Assessor, Credit Assessment"
+
+
+def assessment_letter_for(assessment, *, version, letter_date) -> AssessmentLetter:
+    """What the letter of an entry says, from the entry as assessed (its snapshot), never
+    from the micro-credential as the provider may have edited it since."""
+    snapshot = assessment.snapshot or {}
+    delivery = snapshot.get("delivery_mode") or ""
+    hours = snapshot.get("learner_effort_hours") or 0
+    approver = assessment.signed_off_by
+    return AssessmentLetter(
+        reference=assessment.reference,
+        verification_code=assessment.verification_code,
+        provider=snapshot.get("provider") or assessment.provider.name,
+        title=assessment.title,
+        notional_hours=int(Decimal(str(hours))),
+        delivery_mode=MicroCredential.DeliveryMode(delivery).label if delivery in MicroCredential.DeliveryMode.values else delivery,
+        assessment_description=snapshot.get("assessment_description") or "",
+        framework=assessment.level.framework.name,
+        level_id=assessment.level_id,
+        level_name=assessment.level.name,
+        credits=assessment.credits,
+        transfer_category=assessment.transfer_category,
+        subject_area=assessment.subject_area,
+        valid_from=assessment.current_from,
+        next_review_date=assessment.review_due_date,
+        letter_date=letter_date,
+        version=version,
+        approver_name=approver.name or approver.email,
+        approver_title=APPROVER_TITLE,
+    )
+
+
+def letter_issue(*, assessment_id, version=1) -> Letter:
+    """Render, sign, hash and store one version of an assessment's letter; the Celery task
+    calls this. Safe to run twice: signed bytes differ on every run (the signature carries the
+    time), so the guard is the stored version itself, checked again under the row lock.
+    Raises SigningKeyUnavailable (the task retries) rather than storing an unsigned letter."""
+    existing = Letter.objects.filter(assessment_id=assessment_id, version=version).first()
+    if existing is not None:
+        return existing
+    assessment = Assessment.objects.select_related("level__framework", "provider", "signed_off_by").get(
+        pk=assessment_id
+    )
+    letter_date = timezone.localdate(assessment.issued_at) if version == 1 else timezone.localdate()
+    content = assessment_letter_for(assessment, version=version, letter_date=letter_date)
+    # Outside any transaction: a slow render must not hold the row lock.
+    signed = letter_sign(assessment_letter_pdf(content))
+    with transaction.atomic():
+        Assessment.objects.select_for_update().filter(pk=assessment_id).first()
+        existing = Letter.objects.filter(assessment_id=assessment_id, version=version).first()
+        if existing is not None:
+            return existing
+        letter = Letter(
+            assessment_id=assessment_id,
+            version=version,
+            sha256=hashlib.sha256(signed).hexdigest(),
+            size=len(signed),
+        )
+        letter.file.save("%s-v%d.pdf" % (assessment.reference, version), ContentFile(signed), save=False)
+        letter.save()
+    logger.info("letter %s v%d issued (sha256 %s)", assessment.reference, version, letter.sha256)
+    return letter
+
+
+def decision_letter_issue(*, reference, provider, microcredential, reasons, approver, letter_date=None) -> bytes:
+    """The signed decision letter of a declined application, for the workflow to store with
+    the case (private to the provider, never in the register). Returns the signed PDF; the
+    caller keeps it where its case files live."""
+    content = DecisionLetter(
+        reference=reference,
+        provider=provider.name,
+        title=microcredential.title,
+        notional_hours=int(microcredential.learner_effort_hours or 0),
+        delivery_mode=microcredential.get_delivery_mode_display(),
+        assessment_description=microcredential.assessment_description,
+        reasons=tuple(reasons),
+        letter_date=letter_date or timezone.localdate(),
+        approver_name=approver.name or approver.email,
+        approver_title=APPROVER_TITLE,
+    )
+    return letter_sign(decision_letter_pdf(content))

@@ -99,8 +99,26 @@ def other_provider(db):
     return UserFactory(role=User.Role.PROVIDER, organisation=OrganisationFactory(name="Maple Leaf Skills Institute"))
 
 
+@pytest.fixture(scope="session")
+def signing_var_dir(tmp_path_factory):
+    """A VAR_DIR for the register's tests, so one development signing key serves the run.
+    Tests point settings at it through the function-scoped `settings` fixture (letters_dir):
+    a session-wide settings override would unwind out of order with those."""
+    return tmp_path_factory.mktemp("register-var")
+
+
 @pytest.fixture
-def world(db, tmp_path, settings):
+def letters_dir(signing_var_dir, settings, tmp_path):
+    """Letters stored under a per-test MEDIA_ROOT, signed by the session's key."""
+    settings.VAR_DIR = signing_var_dir
+    settings.SIGNING_KEY_FILE = ""
+    settings.SIGNING_CERT_FILE = ""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def world(db, tmp_path, settings, signing_var_dir):
     """Records that exist before a request is made, so the permission matrix, the API fuzz and
     the accessibility pages have real ids to ask for. Later issues add their objects here.
 
@@ -108,11 +126,14 @@ def world(db, tmp_path, settings):
     row tests the owner; tests/*/ check that another provider gets 404.
     - `microcredential`: lacks a required element (prerequisites), with `attachment` and a draft
       `application` whose submit is refused with the missing elements;
-    - `complete_microcredential` with a draft `complete_application` that can be submitted."""
+    - `complete_microcredential` with a draft `complete_application` that can be submitted;
+    - `assessment`: a register entry with a stand-in letter file (rendering and signing a real
+      one for each of hundreds of matrix rows would dominate the run)."""
     from django.core.files.base import ContentFile
 
-    from credentials.models import Attachment
+    from credentials.models import Attachment, Letter
 
+    from .credentials.register_world import issue, people
     from .factories import ApplicationFactory, MicroCredentialFactory
 
     settings.MEDIA_ROOT = tmp_path
@@ -124,6 +145,12 @@ def world(db, tmp_path, settings):
     )
     attachment.file.save("c.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
     complete = MicroCredentialFactory(created_by=owner)
+    settings.VAR_DIR = signing_var_dir
+    settings.SIGNING_KEY_FILE = settings.SIGNING_CERT_FILE = ""
+    assessment = issue(people(), letter=False, microcredential=MicroCredentialFactory(created_by=owner))
+    # Outside a test transaction (live-server tests) the real letter was produced on commit.
+    if not Letter.objects.filter(assessment=assessment).exists():
+        Letter(assessment=assessment, version=1, sha256="0" * 64, size=9).file.save("l.pdf", ContentFile(b"%PDF-1.7\n"))
     return {
         "provider": owner,
         "microcredential": microcredential,
@@ -131,4 +158,5 @@ def world(db, tmp_path, settings):
         "application": ApplicationFactory(microcredential=microcredential),
         "complete_microcredential": complete,
         "complete_application": ApplicationFactory(microcredential=complete),
+        "assessment": assessment,
     }

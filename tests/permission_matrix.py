@@ -189,6 +189,38 @@ MATRIX = {
     "api-application-submit": (
         "post", lambda w: "/api/v1/applications/%d/submit/" % w["application"].pk, ONLY_PROVIDER(400),
     ),
+    # The register and verification are public; stacking is for registrars and the agency;
+    # only approvers revoke (an empty reason: 400 from the API, back to the page with a message).
+    "api-assessments": ("get", "/api/v1/assessments/", ALL(200)),
+    "api-assessment": ("get", lambda w: "/api/v1/assessments/%s/" % w["assessment"].reference, ALL(200)),
+    "api-assessment-letter": (
+        "get", lambda w: "/api/v1/assessments/%s/letter/" % w["assessment"].reference, ALL(200),
+    ),
+    "api-assessment-revoke": (
+        "post", lambda w: "/api/v1/assessments/%s/revoke/" % w["assessment"].reference,
+        {**signed_in(403, anonymous=401), "approver": 400},
+    ),
+    "api-verify-code": ("get", lambda w: "/api/v1/verify/%s/" % w["assessment"].verification_code, ALL(200)),
+    "api-verify-letter": ("post", "/api/v1/verify/letter/", ALL(400)),
+    "api-verify-certificate": ("get", "/api/v1/verify/certificate.pem", ALL(200)),
+    "api-stack": ("post", "/api/v1/stack/", {**signed_in(400, anonymous=401), "provider": 403}),
+    "register:list": ("get", "/register/", ALL(200)),
+    "register:detail": ("get", lambda w: "/register/%s/" % w["assessment"].reference, ALL(200)),
+    "register:revoke": (
+        "post", lambda w: "/register/%s/revoke/" % w["assessment"].reference,
+        {**signed_in(403, anonymous=302), "approver": 302},
+    ),
+    "register:verify": [
+        ("get", "/verify/", ALL(200)),
+        # No file: the page comes back (400) saying what to give.
+        ("post", "/verify/", ALL(400)),
+    ],
+    "register:verify-code": ("get", lambda w: "/verify/%s/" % w["assessment"].verification_code, ALL(200)),
+    "register:stack": [
+        ("get", "/stack/", {**signed_in(200, anonymous=302), "provider": 403}),
+        # No codes: the form comes back with its error.
+        ("post", "/stack/", {**signed_in(200, anonymous=302), "provider": 403}),
+    ],
 }
 
 

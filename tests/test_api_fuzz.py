@@ -30,6 +30,8 @@ REAL_IDS = {
     ("microcredentials", "id"): lambda w, rng: rng.choice([w["microcredential"], w["complete_microcredential"]]).pk,
     ("microcredentials", "attachment_id"): lambda w, rng: w["attachment"].pk,
     ("applications", "id"): lambda w, rng: rng.choice([w["application"], w["complete_application"]]).pk,
+    ("assessments", "reference"): lambda w, rng: w["assessment"].reference,
+    ("verify", "code"): lambda w, rng: w["assessment"].verification_code,
 }
 
 # A 5xx is a defect even when documented; any other status must be one the schema documents.

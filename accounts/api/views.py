@@ -18,7 +18,7 @@ class TokenView(APIView):
 
     @extend_schema(
         request=TokenRequestSerializer,
-        responses={200: TokenSerializer, **document_errors(400, 429)},
+        responses={200: TokenSerializer, **document_errors(400, 415, 429)},
         auth=[],
     )
     def post(self, request):

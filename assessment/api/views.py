@@ -93,7 +93,7 @@ class ApplicationListView(generics.ListAPIView):
 
     @extend_schema(
         request=ApplicationCreateSerializer,
-        responses={201: ApplicationSerializer, **document_errors(400, 401, 403, 404, 409, 429)},
+        responses={201: ApplicationSerializer, **document_errors(400, 401, 403, 404, 409, 415, 429)},
     )
     def post(self, request):
         data = ApplicationCreateSerializer(data=request.data)
@@ -119,7 +119,8 @@ class ApplicationDetailView(generics.RetrieveAPIView):
         return selectors.application_get(user=self.request.user, pk=self.kwargs["pk"])
 
 
-ACTION_ERRORS = document_errors(400, 401, 403, 404, 409, 429)
+# 415 when the body is not JSON, a form or multipart (or cannot be parsed as what it claims).
+ACTION_ERRORS = document_errors(400, 401, 403, 404, 409, 415, 429)
 
 
 class ApplicationActionViewSet(viewsets.GenericViewSet):

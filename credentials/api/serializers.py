@@ -142,3 +142,126 @@ class RowProblemSerializer(serializers.Serializer):
 class ImportResultSerializer(serializers.Serializer):
     created = serializers.IntegerField()
     microcredentials = serializers.ListField(child=serializers.DictField())
+
+
+class LetterVersionSerializer(serializers.Serializer):
+    version = serializers.IntegerField()
+    issued_at = serializers.DateTimeField()
+    sha256 = serializers.CharField()
+
+
+class LetterLinkSerializer(LetterVersionSerializer):
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, letter) -> str:
+        path = reverse("api-assessment-letter", args=[letter.assessment.reference]) + "?version=%d" % letter.version
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+
+class AssessmentSerializer(serializers.Serializer):
+    """A register entry as the contract names it. `verification_code` is null for those who
+    may not read it (see selectors.can_see_verification_code)."""
+
+    reference = serializers.CharField()
+    verification_code = serializers.SerializerMethodField()
+    status = serializers.CharField()
+    title = serializers.CharField()
+    provider = serializers.SerializerMethodField()
+    level = serializers.CharField(source="level_id")
+    level_name = serializers.CharField(source="level.name")
+    credits = serializers.DecimalField(max_digits=4, decimal_places=1, coerce_to_string=False)
+    transfer_category = serializers.CharField()
+    subject_area = serializers.CharField()
+    field_of_study = serializers.CharField(source="field_of_study_id", allow_null=True)
+    current_from = serializers.DateField()
+    current_until = serializers.DateField(allow_null=True)
+    review_due_date = serializers.DateField()
+    status_reason = serializers.SerializerMethodField()
+    letters = LetterLinkSerializer(many=True)
+
+    def get_verification_code(self, assessment) -> str | None:
+        from ..selectors import can_see_verification_code
+
+        request = self.context.get("request")
+        user = request.user if request else None
+        return assessment.verification_code if can_see_verification_code(user, assessment) else None
+
+    def get_provider(self, assessment) -> dict:
+        return {"id": assessment.provider_id, "name": assessment.provider.name}
+
+    def get_status_reason(self, assessment) -> str | None:
+        # Why it was revoked is public: a registrar who meets the letter needs to know.
+        return assessment.status_reason or None
+
+
+class RevokeSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class VerificationSerializer(serializers.Serializer):
+    status = serializers.CharField()
+    status_label = serializers.CharField(source="get_status_display")
+    reference = serializers.CharField()
+    title = serializers.CharField()
+    provider = serializers.CharField(source="provider.name")
+    level = serializers.CharField(source="level_id")
+    level_name = serializers.CharField(source="level.name")
+    credits = serializers.DecimalField(max_digits=4, decimal_places=1, coerce_to_string=False)
+    transfer_category = serializers.CharField()
+    subject_area = serializers.CharField()
+    current_from = serializers.DateField()
+    current_until = serializers.DateField(allow_null=True)
+    review_due_date = serializers.DateField()
+    letters = LetterVersionSerializer(many=True)
+
+
+class LetterUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(allow_empty_file=True)
+
+
+class LetterVerificationSerializer(serializers.Serializer):
+    authentic = serializers.BooleanField()
+    signature_valid = serializers.BooleanField()
+    reference = serializers.CharField(allow_null=True)
+    version = serializers.IntegerField(allow_null=True)
+    status = serializers.CharField(allow_null=True)
+    superseded = serializers.BooleanField()
+    problem = serializers.CharField(allow_null=True, help_text="Why the file is not authentic, in plain words.")
+
+
+class StackItemInputSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=100, allow_blank=True)
+    completed_on = serializers.DateField(required=False, allow_null=True)
+
+
+class StackInputSerializer(serializers.Serializer):
+    items = StackItemInputSerializer(many=True, allow_empty=False, max_length=200)
+
+
+class StackItemSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    completed_on = serializers.DateField(allow_null=True)
+    reference = serializers.CharField(source="assessment.reference", allow_null=True, default=None)
+    title = serializers.CharField(source="assessment.title", allow_null=True, default=None)
+    provider = serializers.CharField(source="assessment.provider.name", allow_null=True, default=None)
+    level = serializers.CharField(source="assessment.level_id", allow_null=True, default=None)
+    credits = serializers.DecimalField(
+        source="assessment.credits", max_digits=4, decimal_places=1, coerce_to_string=False, allow_null=True, default=None
+    )
+    transfer_category = serializers.CharField(source="assessment.transfer_category", allow_null=True, default=None)
+    status = serializers.CharField(source="assessment.status", allow_null=True, default=None)
+    counted = serializers.BooleanField()
+    problem = serializers.ChoiceField(
+        choices=["unknown", "repeated", "revoked", "completed_outside_current_dates", "not_current"], allow_null=True
+    )
+    problem_text = serializers.CharField(allow_null=True)
+
+
+class StackSerializer(serializers.Serializer):
+    items = StackItemSerializer(many=True)
+    total_credits = serializers.DecimalField(max_digits=8, decimal_places=1, coerce_to_string=False)
+    by_level = serializers.DictField(child=serializers.DecimalField(max_digits=8, decimal_places=1, coerce_to_string=False))
+    by_transfer_category = serializers.DictField(
+        child=serializers.DecimalField(max_digits=8, decimal_places=1, coerce_to_string=False)
+    )

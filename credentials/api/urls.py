@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import register, views
 
 urlpatterns = [
     path("frameworks/", views.FrameworkListView.as_view(), name="api-frameworks"),
@@ -14,4 +14,15 @@ urlpatterns = [
          name="api-microcredential-attachments"),
     path("microcredentials/<int:pk>/attachments/<int:attachment_id>/file/", views.AttachmentFileView.as_view(),
          name="api-microcredential-attachment-file"),
+]
+
+urlpatterns += [
+    path("assessments/", register.AssessmentListView.as_view(), name="api-assessments"),
+    path("assessments/<str:reference>/", register.AssessmentDetailView.as_view(), name="api-assessment"),
+    path("assessments/<str:reference>/letter/", register.AssessmentLetterView.as_view(), name="api-assessment-letter"),
+    path("assessments/<str:reference>/revoke/", register.AssessmentRevokeView.as_view(), name="api-assessment-revoke"),
+    path("verify/letter/", register.VerifyLetterView.as_view(), name="api-verify-letter"),
+    path("verify/certificate.pem", register.VerifyCertificateView.as_view(), name="api-verify-certificate"),
+    path("verify/<str:code>/", register.VerifyCodeView.as_view(), name="api-verify-code"),
+    path("stack/", register.StackView.as_view(), name="api-stack"),
 ]

@@ -68,7 +68,7 @@ class MicroCredentialListView(generics.ListCreateAPIView):
     def get_queryset(self):
         return selectors.microcredentials_visible_to(self.request.user)
 
-    @extend_schema(responses={201: MicroCredentialSerializer, **document_errors(400, 401, 403, 429)})
+    @extend_schema(responses={201: MicroCredentialSerializer, **document_errors(400, 401, 403, 415, 429)})
     def post(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -90,7 +90,7 @@ class MicroCredentialDetailView(generics.RetrieveUpdateAPIView):
     def get_object(self):
         return selectors.microcredential_get(user=self.request.user, pk=self.kwargs["pk"])
 
-    @extend_schema(responses={200: MicroCredentialSerializer, **document_errors(400, 401, 403, 404, 409, 429)})
+    @extend_schema(responses={200: MicroCredentialSerializer, **document_errors(400, 401, 403, 404, 409, 415, 429)})
     def patch(self, request, *args, **kwargs):
         microcredential = self.get_object()
         serializer = self.get_serializer(microcredential, data=request.data, partial=True)
@@ -110,7 +110,7 @@ class AttachmentCreateView(APIView):
 
     @extend_schema(
         request=AttachmentUploadSerializer,
-        responses={201: AttachmentSerializer, **document_errors(400, 401, 403, 404, 409, 429)},
+        responses={201: AttachmentSerializer, **document_errors(400, 401, 403, 404, 409, 415, 429)},
     )
     def post(self, request, pk):
         microcredential = selectors.microcredential_get(user=request.user, pk=pk)
@@ -157,7 +157,7 @@ class CatalogueImportView(APIView):
 
     @extend_schema(
         request=CatalogueUploadSerializer,
-        responses={201: ImportResultSerializer, **document_errors(400, 401, 403, 429)},
+        responses={201: ImportResultSerializer, **document_errors(400, 401, 403, 415, 429)},
     )
     def post(self, request):
         data = CatalogueUploadSerializer(data=request.data)

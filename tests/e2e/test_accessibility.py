@@ -70,6 +70,14 @@ PAGES = [
     Page("application-list", "/applications/", role="provider"),
     Page("application-detail", application, role="provider"),
     Page("application-submit-refused", application, role="provider", prepare=refused_submit),
+    Page("queue", "/queue/?tab=all", role="assessor"),
+    Page("case-agency", application, role="approver"),
+    Page("register", "/register/"),
+    Page("register-detail", lambda w: "/register/%s/" % w["assessment"].reference),
+    Page("register-detail-approver", lambda w: "/register/%s/" % w["assessment"].reference, role="approver"),
+    Page("verify", "/verify/"),
+    Page("verify-code", lambda w: "/verify/%s/" % w["assessment"].verification_code),
+    Page("stack", "/stack/", role="registrar"),
 ]
 
 

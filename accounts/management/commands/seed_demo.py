@@ -45,12 +45,18 @@ class Command(BaseCommand):
 
         # The command is an entry point, so it may reach the apps built on accounts.
         from assessment.demo import seed_applications
-        from credentials.demo import seed_microcredentials
+        from credentials.demo import seed_assessments, seed_microcredentials
 
         providers = {
             name: User.objects.get(email=email) for email, _, role, name in DEMO_ACCOUNTS if role == User.Role.PROVIDER
         }
-        seed_applications(seed_microcredentials(providers))
+        microcredentials = seed_microcredentials(providers)
+        seed_applications(microcredentials)
+        seed_assessments(
+            microcredentials,
+            assessor=User.objects.get(email="assessor@agency.example"),
+            approver=User.objects.get(email="approver@agency.example"),
+        )
 
         self.stdout.write("Demo accounts (sign in at %s/accounts/login/):" % settings.SITE_URL)
         width = max(len(email) for _, email, _, _ in rows)

@@ -1,0 +1,179 @@
+"""The register, verification and stacking APIs (contract.md, "Register of assessments" and
+"Verification"). Thin: scope through selectors, act through services."""
+
+from django.http import FileResponse, HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics
+from rest_framework.exceptions import NotFound
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.permissions import can_read_full_register, is_approver, require
+from config.api import Pagination
+from config.errors import Conflict, document_errors
+
+from .. import selectors, services, stacking
+from ..letters.keys import signing_certificate_pem
+from ..letters.verify import MAX_LETTER_BYTES
+from ..models import Assessment, TransferCategory
+from ..verification import letter_verify
+from .serializers import (
+    AssessmentSerializer,
+    LetterUploadSerializer,
+    LetterVerificationSerializer,
+    RevokeSerializer,
+    StackInputSerializer,
+    StackSerializer,
+    VerificationSerializer,
+)
+
+REGISTER_FILTERS = [
+    OpenApiParameter("q", str, description="Words to find in the title, the provider and the learning outcomes."),
+    OpenApiParameter("level", str, description="A level id, e.g. OQF-9."),
+    OpenApiParameter("provider", int, description="A provider organisation's id."),
+    OpenApiParameter("field_of_study", str, description="An ISCED-F code, e.g. 0613."),
+    OpenApiParameter("status", str, enum=Assessment.Status.values),
+    OpenApiParameter("transfer_category", str, enum=TransferCategory.values),
+]
+
+
+def register_filter(queryset, params):
+    """The contract's filters; a value that cannot match (an unknown status) simply finds nothing."""
+    for name, lookup in (("level", "level_id"), ("field_of_study", "field_of_study_id"),
+                         ("status", "status"), ("transfer_category", "transfer_category")):
+        value = (params.get(name) or "").strip()
+        if value:
+            queryset = queryset.filter(**{lookup: value})
+    provider = (params.get("provider") or "").strip()
+    if provider:
+        queryset = queryset.filter(provider_id=provider) if selectors.is_possible_id(provider) else queryset.none()
+    return selectors.register_search(queryset, params.get("q"))
+
+
+class AssessmentListView(generics.ListAPIView):
+    """The register: the public sees current and expiring entries; providers also their own;
+    the agency and registrars every entry. With `q`, best matches first."""
+
+    permission_classes = [AllowAny]
+    serializer_class = AssessmentSerializer
+    pagination_class = Pagination
+
+    def get_queryset(self):
+        return register_filter(selectors.assessments_visible_to(self.request.user), self.request.query_params)
+
+    # 400 for a filter value that is not valid; 404 for a page number past the end.
+    @extend_schema(parameters=REGISTER_FILTERS, responses={200: AssessmentSerializer(many=True), **document_errors(400, 404, 429)})
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class AssessmentDetailView(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses={200: AssessmentSerializer, **document_errors(404, 429)})
+    def get(self, request, reference):
+        assessment = selectors.assessment_get(user=request.user, reference=reference)
+        return Response(AssessmentSerializer(assessment, context={"request": request}).data)
+
+
+class AssessmentLetterView(APIView):
+    """The newest letter (or `?version=`), as the signed PDF."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("version", int, required=False)],
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY, **document_errors(404, 409, 429)},
+    )
+    def get(self, request, reference):
+        assessment = selectors.assessment_get(user=request.user, reference=reference)
+        return letter_response(assessment, request.query_params.get("version"))
+
+
+def letter_response(assessment, version=None):
+    letters = sorted(assessment.letters.all(), key=lambda letter: letter.version)
+    if version not in (None, ""):
+        letters = [letter for letter in letters if str(letter.version) == str(version)]
+        if not letters:
+            raise NotFound("No such letter version.")
+    if not letters:
+        raise Conflict("The letter is still being produced; try again in a minute.", state="pending")
+    letter = letters[-1]
+    response = FileResponse(letter.file.open("rb"), content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="%s-v%d.pdf"' % (assessment.reference, letter.version)
+    return response
+
+
+class AssessmentRevokeView(APIView):
+    permission_classes = [require(is_approver)]
+
+    @extend_schema(request=RevokeSerializer, responses={200: AssessmentSerializer, **document_errors(400, 401, 403, 404, 409, 415, 429)})
+    def post(self, request, reference):
+        assessment = selectors.assessment_get(user=request.user, reference=reference)
+        serializer = RevokeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.assessment_revoke(actor=request.user, assessment=assessment, reason=serializer.validated_data["reason"])
+        assessment = selectors.assessment_get(user=request.user, reference=reference)
+        return Response(AssessmentSerializer(assessment, context={"request": request}).data)
+
+
+class VerifyCodeView(APIView):
+    """An entry's status and facts by its verification code; unknown and malformed codes get
+    the same 404."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses={200: VerificationSerializer, **document_errors(404, 429)})
+    def get(self, request, code):
+        assessment = selectors.assessment_by_code(code)
+        if assessment is None:
+            raise NotFound("No assessment has this verification code.")
+        return Response(VerificationSerializer(assessment).data)
+
+
+class VerifyLetterView(APIView):
+    """Whether an uploaded file is an authentic letter of the agency, and whether it stands."""
+
+    permission_classes = [AllowAny]
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(
+        request={"multipart/form-data": LetterUploadSerializer},
+        responses={200: LetterVerificationSerializer, **document_errors(400, 415, 429)},
+    )
+    def post(self, request):
+        serializer = LetterUploadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        upload = serializer.validated_data["file"]
+        if upload.size > MAX_LETTER_BYTES:
+            return Response({"file": ["The file is larger than 10 MB; no letter of the agency is."]}, status=400)
+        result = letter_verify(upload.read())
+        return Response(LetterVerificationSerializer(result).data)
+
+
+class VerifyCertificateView(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses={(200, "application/x-pem-file"): OpenApiTypes.STR, **document_errors(429)})
+    def get(self, request):
+        response = HttpResponse(signing_certificate_pem(), content_type="application/x-pem-file")
+        response["Content-Disposition"] = 'inline; filename="agency-certificate.pem"'
+        return response
+
+
+class StackView(APIView):
+    """Add up a learner's micro-credentials by verification code (registrars and the agency)."""
+
+    permission_classes = [require(can_read_full_register)]
+
+    @extend_schema(request=StackInputSerializer, responses={200: StackSerializer, **document_errors(400, 401, 403, 415, 429)})
+    def post(self, request):
+        serializer = StackInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        result = stacking.stack_evaluate(serializer.validated_data["items"])
+        return Response(StackSerializer(result).data)
+
+

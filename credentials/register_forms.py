@@ -1,0 +1,80 @@
+"""Forms of the register, verification and stacking pages."""
+
+import datetime as dt
+
+from django import forms
+
+from config.forms import OntarioFormMixin
+
+from .letters.verify import MAX_LETTER_BYTES
+from .models import Assessment, Level, TransferCategory
+
+
+def _with_any(choices, label="Any"):
+    return [("", label), *choices]
+
+
+class RegisterSearchForm(OntarioFormMixin, forms.Form):
+    q = forms.CharField(label="Search", required=False, max_length=200,
+                        help_text="Words from the title, the provider or the learning outcomes.")
+    level = forms.ChoiceField(label="Level", required=False)
+    transfer_category = forms.ChoiceField(label="Transfer category", required=False,
+                                          choices=_with_any(TransferCategory.choices))
+    status = forms.ChoiceField(label="Status", required=False)
+
+    def __init__(self, *args, full_register=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["level"].choices = _with_any(
+            [(level.id, "%s – %s" % (level.id, level.name)) for level in Level.objects.select_related("framework")]
+        )
+        statuses = Assessment.Status.choices if full_register else [
+            (s.value, s.label) for s in Assessment.PUBLIC_STATUSES
+        ]
+        self.fields["status"].choices = _with_any(statuses)
+
+
+class VerifyCodeForm(OntarioFormMixin, forms.Form):
+    code = forms.CharField(label="Verification code", max_length=40,
+                           help_text="16 letters and digits, as printed on the letter, e.g. K7QF-3MZP-9WXA-C2HD.")
+
+
+class VerifyLetterForm(OntarioFormMixin, forms.Form):
+    file = forms.FileField(label="Letter (PDF)", help_text="The PDF exactly as the learner received it; up to 10 MB.")
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_LETTER_BYTES:
+            raise forms.ValidationError("The file is larger than 10 MB; no letter of the agency is.")
+        return upload
+
+
+class StackForm(OntarioFormMixin, forms.Form):
+    codes = forms.CharField(
+        label="Verification codes",
+        widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false", "autocomplete": "off"}),
+        help_text="One per line. Add the date the learner completed it after the code "
+                  "(YYYY-MM-DD) to check it was current then.",
+        max_length=20000,
+    )
+
+    def clean_codes(self):
+        items = []
+        for number, line in enumerate(self.cleaned_data["codes"].splitlines(), start=1):
+            line = line.strip()
+            if not line:
+                continue
+            code, completed_on = line, None
+            parts = line.replace(",", " ").replace(";", " ").split()
+            if len(parts) > 1:
+                try:
+                    completed_on = dt.date.fromisoformat(parts[-1])
+                    code = " ".join(parts[:-1])
+                except ValueError:
+                    # Codes may be typed in groups separated by spaces; the whole line is the code.
+                    pass
+            items.append({"code": code, "completed_on": completed_on, "line": number})
+        if not items:
+            raise forms.ValidationError("Enter at least one verification code.")
+        if len(items) > 200:
+            raise forms.ValidationError("Enter at most 200 codes at a time.")
+        return items

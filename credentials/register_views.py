@@ -1,0 +1,131 @@
+"""Pages of the register, verification and the stacking calculator. The register and
+verification are public; stacking is for registrars and the agency."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from accounts.permissions import can_read_full_register, is_approver
+from config.api import AnonThrottle
+from config.errors import NotPermitted
+
+from . import selectors, services, stacking
+from .api.register import register_filter
+from .codes import verification_code_normalise
+from .letters.keys import SigningKeyUnavailable, certificate_fingerprint
+from .register_forms import RegisterSearchForm, StackForm, VerifyCodeForm, VerifyLetterForm
+from .verification import letter_verify
+
+PAGE_SIZE = 25
+
+
+def _throttled(request):
+    """Verification pages share the API's anonymous rate (and its cache), so the page is no
+    way around the limit."""
+    if request.user.is_authenticated:
+        return None
+    throttle = AnonThrottle()
+    if throttle.allow_request(request, None):
+        return None
+    return render(request, "register/throttled.html", status=429)
+
+
+@require_safe
+def register_list(request):
+    full = can_read_full_register(request.user)
+    form = RegisterSearchForm(request.GET or None, full_register=full)
+    params = form.cleaned_data if form.is_valid() else {}
+    queryset = register_filter(selectors.assessments_visible_to(request.user), params)
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "register/list.html", {
+        "form": form, "page": page, "full_register": full, "searched": bool(params.get("q")),
+        "query": query.urlencode(),
+    })
+
+
+@require_safe
+def register_detail(request, reference):
+    assessment = selectors.assessment_get(user=request.user, reference=reference)
+    return render(request, "register/detail.html", {
+        "assessment": assessment,
+        "letters": list(assessment.letters.all()),
+        "show_code": selectors.can_see_verification_code(request.user, assessment),
+        "can_revoke": is_approver(request.user) and assessment.status not in ("revoked", "superseded"),
+    })
+
+
+@login_required
+@require_POST
+def register_revoke(request, reference):
+    if not is_approver(request.user):
+        raise NotPermitted("Only an approver may revoke an assessment.")
+    assessment = selectors.assessment_get(user=request.user, reference=reference)
+    try:
+        services.assessment_revoke(actor=request.user, assessment=assessment, reason=request.POST.get("reason", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("register:detail", reference=assessment.reference)
+    messages.success(request, "The assessment is revoked. The register and verification show it at once.")
+    return redirect("register:detail", reference=assessment.reference)
+
+
+def _fingerprint():
+    try:
+        return certificate_fingerprint()
+    except SigningKeyUnavailable:
+        return None
+
+
+@require_http_methods(["GET", "POST"])
+def verify(request):
+    """Type a code (GET, goes to the code's page) or upload a letter (POST)."""
+    code_form = VerifyCodeForm(request.GET if "code" in request.GET else None)
+    letter_form = VerifyLetterForm(*((request.POST, request.FILES) if request.method == "POST" else ()))
+    result = None
+    status = 200
+    if code_form.is_bound and code_form.is_valid():
+        canonical = verification_code_normalise(code_form.cleaned_data["code"])
+        return redirect("register:verify-code", code=canonical or code_form.cleaned_data["code"].strip())
+    if request.method == "POST":
+        limited = _throttled(request)
+        if limited:
+            return limited
+        if letter_form.is_valid():
+            result = letter_verify(letter_form.cleaned_data["file"].read())
+        else:
+            status = 400
+    return render(request, "register/verify.html", {
+        "code_form": code_form, "letter_form": letter_form, "result": result,
+        "fingerprint": _fingerprint(),
+    }, status=status)
+
+
+@require_safe
+def verify_code(request, code):
+    limited = _throttled(request)
+    if limited:
+        return limited
+    assessment = selectors.assessment_by_code(code)
+    return render(request, "register/verify_code.html", {
+        "assessment": assessment, "code": code, "code_form": VerifyCodeForm(initial={"code": code}),
+        "letter_form": VerifyLetterForm(),
+        "fingerprint": _fingerprint(),
+    }, status=200 if assessment else 404)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def stack(request):
+    if not can_read_full_register(request.user):
+        raise NotPermitted("The stacking calculator is for registrars and the agency.")
+    form = StackForm(request.POST or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        result = stacking.stack_evaluate(form.cleaned_data["codes"])
+    return render(request, "register/stack.html", {"form": form, "result": result},
+                  status=400 if form.is_bound and not form.is_valid() else 200)
