@@ -24,8 +24,17 @@ DEMO_PASSWORD_SUFFIX = "-demo-2026"
 class Command(BaseCommand):
     help = "Create demo organisations and one account per role (printed with passwords). Safe to run twice."
 
-    @transaction.atomic
     def handle(self, *args, **options):
+        with transaction.atomic():
+            rows = self.seed()
+        # After the commit, so the table is not lost above the demo's notification emails
+        # (printed on commit by the console mail backend).
+        self.stdout.write("Demo accounts (sign in at %s/accounts/login/):" % settings.SITE_URL)
+        width = max(len(email) for _, email, _, _ in rows)
+        for role, email, password, organisation in rows:
+            self.stdout.write("  %-10s %-*s  %-20s %s" % (role, width, email, password, organisation))
+
+    def seed(self):
         agency = agency_organisation()
         kinds = {name: Organisation.Kind.PROVIDER for name in DEMO_PROVIDERS}
         kinds[DEMO_INSTITUTION] = Organisation.Kind.INSTITUTION
@@ -57,8 +66,4 @@ class Command(BaseCommand):
             assessor=User.objects.get(email="assessor@agency.example"),
             approver=User.objects.get(email="approver@agency.example"),
         )
-
-        self.stdout.write("Demo accounts (sign in at %s/accounts/login/):" % settings.SITE_URL)
-        width = max(len(email) for _, email, _, _ in rows)
-        for role, email, password, organisation in rows:
-            self.stdout.write("  %-10s %-*s  %-20s %s" % (role, width, email, password, organisation))
+        return rows
