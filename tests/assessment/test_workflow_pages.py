@@ -53,7 +53,7 @@ def test_the_recommendation_form_warns_when_the_proposal_disagrees_with_the_hour
     application.microcredential.__class__.objects.filter(pk=application.microcredential_id).update(proposed_credits=6)
     client.force_login(cast.assessor)
     page = client.get("/applications/%d/" % application.pk).content.decode()
-    assert "The proposed 6.0 credits disagree with 40.0 notional hours" in page or "disagree with 40" in page
+    assert "The proposed 6 credits disagree with 40 notional hours" in page
 
 
 def test_the_provider_answers_an_information_request_on_its_page(client):
