@@ -1,7 +1,7 @@
 """The assessors' queue page with 10,000 open cases against 100: SQL queries per page and the
 median time of the page, both in one run, rolled back. The queue must cost the same queries
 whatever the number of cases (an index on `sla_due_date` serves its order).
-Usage: DATABASE_URL=postgres://... .venv/bin/python benchmarks/queue.py [SMALL] [LARGE]"""
+Usage: DATABASE_URL=postgres://... .venv/bin/python benchmarks/queue_page.py [SMALL] [LARGE]"""
 
 import datetime as dt
 import os
@@ -9,9 +9,7 @@ import statistics
 import sys
 import time
 
-# This file's name would shadow the standard library's `queue` for everything imported
-# after it: put the project root in the script directory's place.
-sys.path[0] = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
 import django  # noqa: E402
@@ -28,7 +26,7 @@ from assessment.models import Application  # noqa: E402
 from credentials.models import MicroCredential  # noqa: E402
 
 SMALL = int(sys.argv[1]) if len(sys.argv) > 1 else 100
-LARGE = int(sys.argv[2]) if len(sys.argv) > 2 else 10_000
+LARGE = int(sys.argv[2]) if len(sys.argv) > 2 else (2_000 if os.environ.get("BENCHMARK_SHORT") else 10_000)
 REPEAT = 25
 
 
@@ -97,6 +95,8 @@ def main():
     print("queue page, %d open cases: %d queries, median %.1f ms" % (SMALL, small_q, small_t * 1000))
     print("queue page, %d open cases: %d queries, median %.1f ms" % (LARGE, large_q, large_t * 1000))
     print("time ratio %d/%d: %.2f; queries equal: %s" % (LARGE, SMALL, large_t / small_t, small_q == large_q))
+    # The target is the constant query count; the time ratio is reported beside it.
+    print("RESULT queue_page %.2f - %s" % (large_t / small_t, "reported" if small_q == large_q else "missed"))
 
 
 if __name__ == "__main__":
