@@ -338,3 +338,13 @@ def test_a_lapsed_entry_without_a_completion_date_does_not_count(staff, api_as):
 @pytest.mark.parametrize("role, status", [("provider", 403), ("registrar", 400), ("approver", 400)])
 def test_stacking_is_for_registrars_and_the_agency(db, api_as, role, status):
     assert api_as(UserFactory(role=role)).post("/api/v1/stack/", {"items": []}, format="json").status_code == status
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ["q=data%00viz", "provider=1%00", "status=current%00"])
+def test_a_nul_character_in_a_register_filter_is_a_400_not_a_server_error(client, query):
+    response = client.get("/api/v1/assessments/?" + query)
+    assert response.status_code == 400
+    assert "NUL" in str(response.json())
+    page = client.get("/register/?" + query)
+    assert page.status_code == 200
