@@ -176,7 +176,7 @@ def catalogue_import(request):
             report = {"message": rejected.message, "errors": [
                 {**e, "label": LABELS.get(e["field"], e["field"])} for e in rejected.extra.get("errors", [])
             ]}
-    rows = [(m, completeness(m)) for m in created] if created else None
+    rows = [(m, _with_labels(completeness(m))) for m in created] if created else None
     return render(request, "credentials/import.html", {"form": form, "report": report, "rows": rows},
                   status=400 if report else 200)
 
