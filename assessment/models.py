@@ -186,11 +186,38 @@ class ApplicationEvent(models.Model):
     to_state = models.CharField(max_length=20)
     message = models.TextField(blank=True)
 
+    # The history's words for each action; an action without one shows its own name.
+    ACTION_LABELS = {
+        "create": "Draft started",
+        "submit": "Submitted",
+        "withdraw": "Withdrawn",
+        "claim": "Claimed",
+        "assign": "Assigned",
+        "request-info": "Information requested",
+        "respond": "Provider answered",
+        "recommend": "Recommended",
+        "return": "Returned to the assessor",
+        "sign-off": "Signed off",
+    }
+
     class Meta:
         ordering = ["at", "id"]
 
     def __str__(self):
         return "%s %s" % (self.action, self.at)
+
+    def get_action_display(self):
+        return self.ACTION_LABELS.get(self.action, self.action.replace("-", " ").capitalize())
+
+    def get_from_state_display(self):
+        return _state_label(self.from_state)
+
+    def get_to_state_display(self):
+        return _state_label(self.to_state)
+
+
+def _state_label(value):
+    return Application.State(value).label if value in Application.State.values else value
 
 
 class InformationRequest(models.Model):

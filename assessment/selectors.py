@@ -1,9 +1,9 @@
 """Reads of cases, scoped to the person asking: a provider's own, or all for the agency."""
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404
 
-from accounts.permissions import is_agency_staff, is_provider
+from accounts.permissions import is_agency_staff, is_approver, is_provider
 from credentials.models import Attachment
 from credentials.selectors import is_possible_id
 
@@ -84,4 +84,20 @@ def open_application_for(microcredential):
         Application.objects.filter(microcredential=microcredential)
         .exclude(state__in=Application.CLOSED_STATES)
         .first()
+    )
+
+
+def waiting_for_sign_off(*, user):
+    """Recommendations this approver may sign off: not the ones they made (four eyes)."""
+    if not is_approver(user):
+        return Application.objects.none()
+    own = Recommendation.objects.filter(
+        application=OuterRef("pk"), recommended_by=user, returned_at__isnull=True
+    )
+    return (
+        Application.objects.filter(state=Application.State.RECOMMENDED)
+        .exclude(Exists(own))
+        .select_related("provider", "microcredential", "assigned_to")
+        .prefetch_related("information_requests")
+        .order_by("sla_due_date", "id")
     )

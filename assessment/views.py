@@ -8,7 +8,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.models import Organisation
@@ -218,9 +220,14 @@ def _action_view(action):
             messages.error(request, error.message)
             return redirect("applications:detail", pk=pk)
         result = result if isinstance(result, Application) else application
-        messages.success(request, success % {"reference": result, "state": result.get_state_display().lower()})
         if action == "claim" and request.POST.get("next") == "queue":
+            # The claimed case leaves the Unassigned tab: the message is the way to it.
+            messages.success(request, format_html(
+                'You have claimed {}. <a href="{}">Open the case</a> or claim another.',
+                result, reverse("applications:detail", args=[result.pk]),
+            ))
             return redirect("queue")
+        messages.success(request, success % {"reference": result, "state": result.get_state_display().lower()})
         return redirect("applications:detail", pk=pk)
 
     view.__name__ = "application_%s" % action.replace("-", "_")
