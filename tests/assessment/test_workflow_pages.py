@@ -2,8 +2,9 @@
 
 import pytest
 
+from assessment import services
 from assessment.models import Application, InternalNote
-from tests.factories import UserFactory
+from tests.factories import ApplicationFactory, MicroCredentialFactory, UserFactory
 
 from .workflow_helpers import APPROVE, Cast
 
@@ -88,3 +89,29 @@ def test_the_queue_page_costs_the_same_queries_whatever_the_number_of_cases(clie
     with django_assert_num_queries(7):
         response = client.get("/queue/?tab=all")
     assert response.status_code == 200
+
+
+def test_an_approvers_start_page_lists_recommendations_to_sign_off_but_not_their_own(client):
+    cast = Cast()
+    waiting = cast.case("recommended")
+    own = services.application_submit(
+        actor=cast.provider, application=ApplicationFactory(microcredential=MicroCredentialFactory(created_by=cast.provider))
+    )
+    own = services.application_claim(actor=cast.approver, application=own)
+    own = services.application_recommend(actor=cast.approver, application=own, data=APPROVE)
+    client.force_login(cast.approver)
+    page = client.get("/").content.decode()
+    assert waiting.reference in page and own.reference not in page.split("Your cases")[0]
+    client.force_login(cast.other_approver)
+    page = client.get("/").content.decode()
+    assert waiting.reference in page and own.reference in page
+
+
+def test_an_assessors_start_page_lists_the_open_cases_assigned_to_them(client):
+    cast = Cast()
+    mine = cast.case("awaiting_provider")
+    client.force_login(cast.assessor)
+    page = client.get("/").content.decode()
+    assert mine.reference in page and "Awaiting provider" in page
+    client.force_login(UserFactory(role="assessor"))
+    assert "No open cases are assigned to you" in client.get("/").content.decode()

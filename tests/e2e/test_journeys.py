@@ -82,6 +82,7 @@ def journey_1_provider_imports_completes_and_submits(page, screenshot, tmp_path)
 
     imported.get_by_role("link", name=TITLE).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
+    expect(page.locator(".agency-facts")).to_contain_text("0714 Electronics and automation")
     screenshot(page, "1-3-imported-draft")
     page.get_by_role("link", name="Edit the description").first.click()
     score = page.locator("[data-score]")
@@ -109,6 +110,7 @@ def journey_1_provider_imports_completes_and_submits(page, screenshot, tmp_path)
 
 
 def journey_2_assessor_asks_provider_answers_assessor_recommends(assessor, provider, screenshot, reference):
+    expect(assessor.locator("main")).to_contain_text("No open cases are assigned to you")
     assessor.get_by_role("navigation", name="Main").get_by_role("link", name="Queue").click()
     row = assessor.locator("tr", has_text=reference)
     expect(row).to_contain_text(TITLE)
@@ -130,7 +132,7 @@ def journey_2_assessor_asks_provider_answers_assessor_recommends(assessor, provi
     screenshot(assessor, "2-4-waiting-for-provider")
 
     provider.goto("/")
-    expect(provider.locator("tr", has_text=TITLE)).to_contain_text("Awaiting provider")
+    expect(provider.locator("tr", has_text=TITLE)).to_contain_text("The agency needs your answer")
     screenshot(provider, "2-5-provider-start-page")
     provider.locator("tr", has_text=TITLE).get_by_role("link", name=reference).click()
     expect(provider.locator("#respond")).to_contain_text("checklist's pass mark")
@@ -142,10 +144,18 @@ def journey_2_assessor_asks_provider_answers_assessor_recommends(assessor, provi
 
     assessor.reload()
     expect(assessor.locator(".agency-exchange")).to_contain_text("Every item of the checklist must be met")
+    expect(assessor.locator(".agency-timeline")).to_contain_text(
+        "Provider answered – ")
+    expect(assessor.locator(".agency-timeline")).to_contain_text("(awaiting provider → in review)")
     recommend = assessor.locator("#recommend")
     recommend.get_by_role("radio", name="Approve").check()
     recommend.get_by_label("Level (required to approve)").select_option("OQF-5")
-    recommend.get_by_role("spinbutton", name="Credits").fill("4")
+    credits = recommend.get_by_role("spinbutton", name="Credits")
+    credits.fill("3")
+    expect(assessor.locator("#credits-warning")).to_have_text(
+        "3 credits would be 30 hours; the description gives 40 notional hours.")
+    credits.fill("4")
+    expect(assessor.locator("#credits-warning")).to_be_hidden()
     recommend.get_by_label("Transfer category (required").select_option("vocational_certificate")
     recommend.get_by_role("textbox", name="Subject area").fill("Manufacturing safety")
     recommend.get_by_role("textbox", name="Rationale").fill("Forty notional hours of supervised practice at level 5.")
@@ -168,7 +178,7 @@ def journey_3_approver_signs_off_and_downloads_the_letter(approver, screenshot, 
 
     approver.get_by_role("link", name="the register entry").click()
     # The worker signs the letter in the background; the page says so until it is there.
-    letter_link = approver.get_by_role("link", name="Version 1")
+    letter_link = approver.get_by_role("link", name="Download version 1 (PDF)")
     for _ in range(30):
         if letter_link.count():
             break
@@ -204,14 +214,15 @@ def journey_4_visitor_checks_the_code_and_the_letter(visitor, screenshot, code, 
 
 
 def journey_5_registrar_adds_up_the_stack(registrar, screenshot, code, other_code):
-    registrar.get_by_role("navigation", name="Main").get_by_role("link", name="Stack").click()
+    screenshot(registrar, "5-1-registrar-start-page")
+    registrar.get_by_role("link", name="Add up a learner's micro-credentials").click()
     registrar.get_by_label("Verification codes").fill("%s\n%s 2026-06-30" % (code, other_code))
-    screenshot(registrar, "5-1-stack-codes")
+    screenshot(registrar, "5-2-stack-codes")
     registrar.get_by_role("button", name="Add up").click()
     expect(registrar.locator(".agency-stack tbody tr")).to_have_count(2)
     expect(registrar.locator(".agency-stack")).to_contain_text(TITLE)
     expect(registrar.locator(".agency-total__number")).to_have_text("8")
-    screenshot(registrar, "5-2-stack-total")
+    screenshot(registrar, "5-3-stack-total")
 
 
 def test_one_application_from_catalogue_to_a_registrars_stack(
@@ -239,6 +250,13 @@ def test_one_application_from_catalogue_to_a_registrars_stack(
             approver_page, screenshot, tmp_path, reference)
         assessment = Assessment.objects.get(verification_code=code)
         assert assessment.title == TITLE and assessment.signed_off_by == approver
+
+        # The provider sees the decision on the case.
+        provider_page.reload()
+        expect(provider_page.get_by_role("heading", level=2).first).to_have_text(
+            "Approved: assessment %s" % assessment.reference)
+        expect(provider_page.locator("main")).to_contain_text(code)
+        screenshot(provider_page, "3-5-provider-sees-the-decision")
 
         visitor = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900}).new_page()
         journey_4_visitor_checks_the_code_and_the_letter(visitor, screenshot, code, letter)
