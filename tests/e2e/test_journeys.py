@@ -28,6 +28,7 @@ from playwright.sync_api import expect
 from assessment.models import Application
 from credentials.letters.verify import letter_signature_check
 from credentials.models import Assessment
+from credentials.verification import letter_verify
 from tests.credentials.register_world import issue
 from tests.factories import PASSWORD, MicroCredentialFactory, OrganisationFactory, UserFactory
 
@@ -84,7 +85,8 @@ def journey_1_provider_imports_completes_and_submits(page, screenshot, tmp_path)
     expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
     expect(page.locator(".agency-facts")).to_contain_text("0714 Electronics and automation")
     screenshot(page, "1-3-imported-draft")
-    page.get_by_role("link", name="Edit the description").first.click()
+    expect(page.locator(".agency-card")).to_contain_text("2 required elements still missing")
+    page.get_by_role("link", name="Complete the description").click()
     score = page.locator("[data-score]")
     missing = page.locator("[data-missing]")
     # Below 80% while a required element is missing, whatever else is there.
@@ -195,6 +197,9 @@ def journey_3_approver_signs_off_and_downloads_the_letter(approver, screenshot, 
     assert data.startswith(b"%PDF")
     check = letter_signature_check(data)
     assert check.signature_valid, check.problem
+    issued = letter_verify(data)
+    assert issued.authentic and (issued.reference, issued.version, issued.superseded) == (
+        Assessment.objects.get(verification_code=code).reference, 1, False)
     return code, letter
 
 
