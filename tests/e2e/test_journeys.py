@@ -79,6 +79,7 @@ def journey_1_provider_imports_completes_and_submits(page, screenshot, tmp_path)
     expect(page.get_by_role("status")).to_contain_text("2 micro-credentials imported as drafts")
     imported = page.locator("table", has_text="Imported drafts")
     expect(imported.locator("tr", has_text=TITLE)).to_contain_text("Prerequisites, Evidence of need")
+    expect(imported.locator("tr", has_text="Cobot Programming Fundamentals")).to_contain_text("Ready to apply")
     screenshot(page, "1-2-import-report")
 
     imported.get_by_role("link", name=TITLE).click()
