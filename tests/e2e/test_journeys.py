@@ -22,6 +22,7 @@ before the story starts.
 import csv
 import io
 
+import pytest
 from django.db import connections
 from playwright.sync_api import expect
 
@@ -100,7 +101,7 @@ def journey_1_provider_imports_completes_and_submits(page, screenshot, tmp_path)
     expect(score).to_have_text("100%")
     expect(page.locator(".agency-ready")).to_have_text("✓ Every required element is there.")
     screenshot(page, "1-4-meter-complete")
-    page.get_by_role("button", name="Save").first.click()
+    page.get_by_role("button", name="Save draft").click()
     expect(page.get_by_role("status").first).to_contain_text("Your changes are saved")
 
     page.get_by_role("button", name="Start an application").click()
@@ -134,7 +135,7 @@ def journey_2_assessor_asks_provider_answers_assessor_recommends(assessor, provi
     expect(assessor.locator(".ontario-alert")).to_contain_text("the clock is paused")
     screenshot(assessor, "2-4-waiting-for-provider")
 
-    provider.goto("/")
+    provider.get_by_role("navigation", name="Main").get_by_role("link", name="Home").click()
     expect(provider.locator("tr", has_text=TITLE)).to_contain_text("The agency needs your answer")
     screenshot(provider, "2-5-provider-start-page")
     provider.locator("tr", has_text=TITLE).get_by_role("link", name=reference).click()
@@ -205,7 +206,7 @@ def journey_3_approver_signs_off_and_downloads_the_letter(approver, screenshot, 
 
 
 def journey_4_visitor_checks_the_code_and_the_letter(visitor, screenshot, code, letter):
-    visitor.goto("/")
+    visitor.goto("/")  # a visitor arrives at the home page
     visitor.get_by_role("link", name="Verify").first.click()
     # As typed from the paper: lower case, spaces for dashes.
     visitor.get_by_label("Verification code").fill(code.lower().replace("-", " "))
@@ -231,6 +232,8 @@ def journey_5_registrar_adds_up_the_stack(registrar, screenshot, code, other_cod
     screenshot(registrar, "5-3-stack-total")
 
 
+@pytest.mark.worker
+@pytest.mark.slow
 def test_one_application_from_catalogue_to_a_registrars_stack(
     browser, live_server, screenshot, transactional_db, letters_dir, celery_worker, tmp_path
 ):
