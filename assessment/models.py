@@ -304,20 +304,25 @@ class InternalNote(models.Model):
 
 
 class OutboxMessage(models.Model):
-    """An email, written in the transaction of the change that caused it and sent after
-    commit by `assessment.tasks.outbox_send` (architecture.md, "Email and reminders").
+    """One email to one person, written in the transaction of the change that caused it and
+    sent after commit by `assessment.tasks.outbox_send` (architecture.md, "Email and
+    reminders"; the sending policy is in outbox.py).
 
     `key` names the reason for the email (`application:42:submitted`, `sla:42:at_risk`,
-    `review:7:2:30`): the same key never makes a second message."""
+    `review:7:2:30`); each person it concerns gets their own row, so one person's refusal or
+    retry never touches another's. The same key never makes a second message to anyone."""
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
         SENDING = "sending", "Sending"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
+        # A sender stopped between its claim and its outcome: the server may or may not have
+        # the message. Never sent again automatically; a person decides (the admin's action).
+        UNCERTAIN = "uncertain", "Uncertain (check, then resend)"
 
-    key = models.CharField(max_length=200, unique=True)
-    recipients = models.JSONField(default=list)
+    key = models.CharField(max_length=200, db_index=True)
+    recipient = models.EmailField(max_length=254)
     subject = models.CharField(max_length=300)
     body_text = models.TextField()
     body_html = models.TextField(blank=True)
@@ -332,9 +337,17 @@ class OutboxMessage(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["status", "created_at"], name="outbox_status")]
+        constraints = [
+            models.UniqueConstraint(fields=["key", "recipient"], name="outbox_one_message_per_reason_and_person"),
+        ]
 
     def __str__(self):
-        return "%s (%s)" % (self.key, self.status)
+        return "%s to %s (%s)" % (self.key, self.recipient, self.status)
+
+    @property
+    def recipients(self):
+        """The one address, as a list (the shape callers read before mail went per person)."""
+        return [self.recipient]
 
     @staticmethod
     def new_claim_token():
