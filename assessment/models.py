@@ -30,6 +30,11 @@ class Application(ConcurrentTransitionMixin, models.Model):
         DECLINED = "declined", "Declined"
         WITHDRAWN = "withdrawn", "Withdrawn"
 
+    class Declaration(models.TextChoices):
+        CONTINUE = "continue", "Continue unchanged"
+        CHANGE = "change", "Continue with changes"
+        DISCONTINUE = "discontinue", "Discontinue"
+
     CLOSED_STATES = (State.APPROVED, State.DECLINED, State.WITHDRAWN)
     # With the agency: the clock runs (or is paused) in these.
     OPEN_STATES = (State.SUBMITTED, State.IN_REVIEW, State.AWAITING_PROVIDER, State.RECOMMENDED)
@@ -45,7 +50,10 @@ class Application(ConcurrentTransitionMixin, models.Model):
     state = FSMField(max_length=20, choices=State.choices, default=State.DRAFT, protected=True)
     microcredential = models.ForeignKey(MicroCredential, on_delete=models.PROTECT, related_name="applications")
     provider = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="applications")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Empty when the review sweep opened the case (a review case nobody asked for).
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     submitted_at = models.DateTimeField(null=True, blank=True)
     submitted_by = models.ForeignKey(
@@ -64,6 +72,14 @@ class Application(ConcurrentTransitionMixin, models.Model):
     assessment = models.OneToOneField(
         Assessment, on_delete=models.PROTECT, null=True, blank=True, related_name="application"
     )
+    # A review case: the entry under review and which of its review periods, from the moment
+    # the review sweep opens the case; the provider's declaration and summary at submission.
+    reviewed_assessment = models.ForeignKey(
+        Assessment, on_delete=models.PROTECT, null=True, blank=True, related_name="review_cases"
+    )
+    review_cycle = models.PositiveSmallIntegerField(null=True, blank=True)
+    declaration = models.CharField(max_length=20, choices=Declaration.choices, blank=True)
+    summary = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -81,6 +97,18 @@ class Application(ConcurrentTransitionMixin, models.Model):
                 fields=["microcredential"],
                 condition=~models.Q(state__in=["approved", "declined", "withdrawn"]),
                 name="application_one_open_per_microcredential",
+            ),
+            # One live review case per entry and review period: the sweep opens it once, and
+            # again only after the provider withdrew it.
+            models.UniqueConstraint(
+                fields=["reviewed_assessment", "review_cycle"],
+                condition=models.Q(kind="review") & ~models.Q(state="withdrawn"),
+                name="application_one_review_case_per_cycle",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind="initial", reviewed_assessment__isnull=True)
+                | models.Q(kind="review", reviewed_assessment__isnull=False, review_cycle__isnull=False),
+                name="application_review_names_its_assessment",
             ),
             # A draft the provider withdraws was never submitted, so it has no reference.
             models.CheckConstraint(
@@ -142,6 +170,16 @@ class Application(ConcurrentTransitionMixin, models.Model):
     @transition(field=state, source=list(WITHDRAWABLE_STATES), target=State.WITHDRAWN)
     def withdraw(self):
         pass
+
+    @property
+    def is_review(self):
+        return self.kind == self.Kind.REVIEW
+
+    @property
+    def register_entry(self):
+        """The assessment the case is about in the register: the one its approval issued, or
+        for a review case the one under review (contract.md, "Applications")."""
+        return self.reviewed_assessment if self.is_review else self.assessment
 
     @property
     def is_draft(self):

@@ -21,3 +21,10 @@ def outbox_send(self, message_id):
 @shared_task
 def outbox_flush_task():
     return outbox.outbox_flush()
+
+
+@shared_task
+def review_sweep_task():
+    from .review import review_sweep
+
+    return str(review_sweep())
