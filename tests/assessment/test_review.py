@@ -332,3 +332,14 @@ def test_an_entry_no_longer_current_is_left_alone():
     with transaction.atomic():
         result = review_sweep(as_of=DUE)
     assert (result.examined, result.opened, result.reminded) == (0, 0, 0)
+
+
+@pytest.mark.django_db
+def test_seed_demo_has_reviews_in_several_stages_and_is_safe_to_run_twice(capsys):
+    call_command("seed_demo")
+    call_command("seed_demo")
+    cases = Application.objects.filter(kind="review")
+    assert sorted(cases.values_list("state", flat=True)) == ["draft", "draft", "draft", "submitted"]
+    steps = sorted({key.split(":")[3] for key in OutboxMessage.objects.filter(key__startswith="review:")
+                    .values_list("key", flat=True)})
+    assert steps == ["-7", "7", "90"]
