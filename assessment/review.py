@@ -170,10 +170,10 @@ def review_decide(*, assessment_id, as_of, steps=None) -> SweepResult:
         outcome.opened = int(case is not None)
     step = reminder_step_due(days_before, steps)
     if step is not None:
-        key = reminder_key(assessment.pk, cycle, step)
-        first = not OutboxMessage.objects.filter(key__startswith="review:%d:%d:" % (assessment.pk, cycle)).exists()
+        # The reminder sent as the case opens is also the notice that it is open: one email.
         outcome.reminded = int(bool(notifications.review_reminder(
-            assessment, case, key=key, step=step, days_before=days_before, opening=first,
+            assessment, case, key=reminder_key(assessment.pk, cycle, step), step=step, days_before=days_before,
+            opening=bool(outcome.opened),
             lapses_on=lapses_on(due_date),
         )))
     return outcome
