@@ -120,7 +120,9 @@ class Application(ConcurrentTransitionMixin, models.Model):
         ]
 
     def __str__(self):
-        return self.reference or "Draft application #%s" % self.pk
+        if self.reference:
+            return self.reference
+        return ("Draft review #%s" if self.is_review else "Draft application #%s") % self.pk
 
     # The transitions: the services lock the row, check who acts, then call these. Claim
     # is a conditional UPDATE in its service (exactly one of simultaneous claims wins); the
