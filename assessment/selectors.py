@@ -173,6 +173,8 @@ def reviews_due(*, user, as_of, days_ahead=None, provider_id=None):
     if provider_id is not None:
         queryset = queryset.filter(provider_id=provider_id)
     assessments = list(queryset)
+    if not assessments:
+        return []
     cases = {
         case.reviewed_assessment_id: case
         for case in Application.objects.filter(

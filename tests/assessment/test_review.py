@@ -2,6 +2,7 @@
 server; each reminder once per person; filing, discontinuing, renewing, declining, lapsing."""
 
 import datetime as dt
+import io
 import threading
 import time
 
@@ -50,9 +51,10 @@ def _case(assessment):
 
 
 def _walk(start, end):
+    """Every day from start to end, as the command run with --as-of."""
     day = start
     while day <= end:
-        review_sweep(as_of=day)
+        call_command("review_sweep", "--as-of", day.isoformat(), stdout=io.StringIO())
         day += DAY
 
 

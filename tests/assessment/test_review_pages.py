@@ -1,8 +1,6 @@
 """Periodic review on the pages: what the provider sees is due, with the reminders sent; the
 review form on the case page; the agency's upcoming and overdue reviews partial."""
 
-import datetime as dt
-
 import pytest
 from django.db import connection
 from django.template.loader import render_to_string
@@ -100,5 +98,4 @@ def test_the_agency_partial_renders_through_its_template_tag(client):
     _assessment(provider)
     approver = UserFactory(role="approver")
     html = Template("{% load reviews %}{% agency_reviews_due user %}").render(Context({"user": approver}))
-    assert "Periodic reviews" in html
-    assert dt.date.today()  # the tag reads today's date in the agency's time zone
+    assert "Periodic reviews" in html and "Due in the next 90 days" in html
