@@ -1,7 +1,8 @@
 from django.contrib import admin, messages
 from django.db import transaction
 
-from .models import Application, ApplicationEvent, ClosureDay
+from .models import Application, ApplicationEvent, ClosureDay, OutboxMessage
+from .outbox import outbox_resend
 from .services import closure_day_changed
 
 
@@ -76,3 +77,31 @@ class ClosureDayAdmin(admin.ModelAdmin):
     def changelist_view(self, request, extra_context=None):
         extra_context = {**(extra_context or {}), "recompute_note": RECOMPUTE_NOTE}
         return super().changelist_view(request, extra_context=extra_context)
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin):
+    """Read only, with one decision left to a person: resending a message whose fate is
+    uncertain (its sender died mid-send) or that the server refused (outbox.py)."""
+
+    list_display = ["key", "recipient", "status", "attempts", "created_at", "sent_at"]
+    list_filter = ["status"]
+    search_fields = ["key", "recipient", "subject"]
+    date_hierarchy = "created_at"
+    actions = ["resend"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Resend (only after checking the recipient did not get it)")
+    def resend(self, request, queryset):
+        count = outbox_resend(message_ids=list(queryset.values_list("pk", flat=True)))
+        skipped = queryset.count() - count
+        messages.info(request, "%d message(s) queued again; %d skipped (only uncertain or failed ones are resent)."
+                      % (count, skipped))

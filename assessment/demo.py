@@ -4,6 +4,7 @@ people would. Safe to run twice: a micro-credential that already has an applicat
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import User
 from credentials.demo import COMPLETE
@@ -87,3 +88,49 @@ def seed_applications(microcredentials):
         actor = microcredential.created_by
         application = services.application_create(actor=actor, microcredential=microcredential)
         _move(application, state, provider=actor, assessor=assessor, approver=approver)
+
+
+# Periodic review: register entries whose review is due in various stages, as of the day the
+# demo is seeded. (title, days until the review is due, whether the provider filed it)
+REVIEW_DEMO = [
+    ("Bookkeeping Fundamentals for Non-profits", 60, False),
+    ("Food Safety Supervisor Certificate", 5, False),
+    ("Drone Pilot Ground School", -10, False),
+    ("Solar PV Site Assessment", 40, True),
+]
+
+
+def seed_reviews(microcredentials):
+    """Entries due for review, their review cases opened and their reminder of the day queued
+    by the sweep's own per-entry decision (the demo's other entries are left as they are).
+    Safe to run twice: a title that already has an entry is left alone."""
+    import datetime as dt
+
+    from dateutil.relativedelta import relativedelta
+
+    from credentials.models import Assessment
+    from credentials.services import assessment_issue
+
+    from . import clock
+    from .review import review_decide
+
+    provider = microcredentials["Applied Data Visualisation"].created_by
+    assessor = _agency("assessor@agency.example") or User.objects.filter(role=User.Role.ASSESSOR).first()
+    approver = _agency("approver@agency.example") or User.objects.filter(role=User.Role.APPROVER).first()
+    today = clock.agency_date(timezone.now())
+    for title, days_left, filed in REVIEW_DEMO:
+        microcredential = _microcredential(title, provider, microcredentials)
+        if Assessment.objects.filter(microcredential=microcredential).exists():
+            continue
+        due = today + dt.timedelta(days=days_left)
+        # Issued a year before its due date, as sign-off would have done then.
+        assessment = assessment_issue(
+            microcredential=microcredential, level_id="OQF-8", credits=Decimal("3"),
+            transfer_category="vocational_certificate", subject_area="Workplace skills",
+            recommended_by=assessor, signed_off_by=approver, current_from=due - relativedelta(months=12),
+        )
+        review_decide(assessment_id=assessment.pk, as_of=today)
+        if filed:
+            case = Application.objects.get(reviewed_assessment=assessment, state="draft")
+            services.application_submit(actor=provider, application=case, declaration="continue",
+                                         summary="Taught and assessed as the agency assessed it; enrolment steady.")

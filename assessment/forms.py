@@ -9,7 +9,7 @@ from accounts.models import User
 from config.forms import OntarioFormMixin
 from credentials.models import Assessment, Level, TransferCategory
 
-from .models import Recommendation
+from .models import Application, Recommendation
 
 
 class ReasonForm(OntarioFormMixin, forms.Form):
@@ -27,6 +27,25 @@ class RespondForm(OntarioFormMixin, forms.Form):
     message = forms.CharField(
         label="Your answer", widget=forms.Textarea(attrs={"rows": 4}), max_length=20000,
         help_text="Edit the micro-credential first if the agency asked for changes; it is frozen again once you answer.",
+    )
+
+
+class ReviewSubmitForm(OntarioFormMixin, forms.Form):
+    """The provider's periodic review: what happens to the micro-credential next."""
+
+    declaration = forms.ChoiceField(
+        choices=[
+            (Application.Declaration.CONTINUE, "It continues unchanged"),
+            (Application.Declaration.CHANGE, "It continues with changes (edit the description first)"),
+            (Application.Declaration.DISCONTINUE, "It is discontinued: no new enrolments"),
+        ],
+        widget=forms.RadioSelect, label="What happens to this micro-credential?",
+        help_text="A discontinued micro-credential stays honoured for %d months, then it is marked discontinued."
+        % settings.DISCONTINUE_HONOURED_MONTHS,
+    )
+    summary = forms.CharField(
+        label="Summary of the year", widget=forms.Textarea(attrs={"rows": 4}), max_length=20000,
+        help_text="What changed and why, or confirm that it is taught and assessed as the agency assessed it.",
     )
 
 

@@ -30,6 +30,11 @@ class Application(ConcurrentTransitionMixin, models.Model):
         DECLINED = "declined", "Declined"
         WITHDRAWN = "withdrawn", "Withdrawn"
 
+    class Declaration(models.TextChoices):
+        CONTINUE = "continue", "Continue unchanged"
+        CHANGE = "change", "Continue with changes"
+        DISCONTINUE = "discontinue", "Discontinue"
+
     CLOSED_STATES = (State.APPROVED, State.DECLINED, State.WITHDRAWN)
     # With the agency: the clock runs (or is paused) in these.
     OPEN_STATES = (State.SUBMITTED, State.IN_REVIEW, State.AWAITING_PROVIDER, State.RECOMMENDED)
@@ -45,7 +50,10 @@ class Application(ConcurrentTransitionMixin, models.Model):
     state = FSMField(max_length=20, choices=State.choices, default=State.DRAFT, protected=True)
     microcredential = models.ForeignKey(MicroCredential, on_delete=models.PROTECT, related_name="applications")
     provider = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="applications")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Empty when the review sweep opened the case (a review case nobody asked for).
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     submitted_at = models.DateTimeField(null=True, blank=True)
     submitted_by = models.ForeignKey(
@@ -64,6 +72,14 @@ class Application(ConcurrentTransitionMixin, models.Model):
     assessment = models.OneToOneField(
         Assessment, on_delete=models.PROTECT, null=True, blank=True, related_name="application"
     )
+    # A review case: the entry under review and which of its review periods, from the moment
+    # the review sweep opens the case; the provider's declaration and summary at submission.
+    reviewed_assessment = models.ForeignKey(
+        Assessment, on_delete=models.PROTECT, null=True, blank=True, related_name="review_cases"
+    )
+    review_cycle = models.PositiveSmallIntegerField(null=True, blank=True)
+    declaration = models.CharField(max_length=20, choices=Declaration.choices, blank=True)
+    summary = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -82,6 +98,18 @@ class Application(ConcurrentTransitionMixin, models.Model):
                 condition=~models.Q(state__in=["approved", "declined", "withdrawn"]),
                 name="application_one_open_per_microcredential",
             ),
+            # One live review case per entry and review period: the sweep opens it once, and
+            # again only after the provider withdrew it.
+            models.UniqueConstraint(
+                fields=["reviewed_assessment", "review_cycle"],
+                condition=models.Q(kind="review") & ~models.Q(state="withdrawn"),
+                name="application_one_review_case_per_cycle",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind="initial", reviewed_assessment__isnull=True)
+                | models.Q(kind="review", reviewed_assessment__isnull=False, review_cycle__isnull=False),
+                name="application_review_names_its_assessment",
+            ),
             # A draft the provider withdraws was never submitted, so it has no reference.
             models.CheckConstraint(
                 condition=models.Q(state="draft")
@@ -92,7 +120,9 @@ class Application(ConcurrentTransitionMixin, models.Model):
         ]
 
     def __str__(self):
-        return self.reference or "Draft application #%s" % self.pk
+        if self.reference:
+            return self.reference
+        return ("Draft review #%s" if self.is_review else "Draft application #%s") % self.pk
 
     # The transitions: the services lock the row, check who acts, then call these. Claim
     # is a conditional UPDATE in its service (exactly one of simultaneous claims wins); the
@@ -142,6 +172,16 @@ class Application(ConcurrentTransitionMixin, models.Model):
     @transition(field=state, source=list(WITHDRAWABLE_STATES), target=State.WITHDRAWN)
     def withdraw(self):
         pass
+
+    @property
+    def is_review(self):
+        return self.kind == self.Kind.REVIEW
+
+    @property
+    def register_entry(self):
+        """The assessment the case is about in the register: the one its approval issued, or
+        for a review case the one under review (contract.md, "Applications")."""
+        return self.reviewed_assessment if self.is_review else self.assessment
 
     @property
     def is_draft(self):
@@ -331,20 +371,25 @@ class InternalNote(models.Model):
 
 
 class OutboxMessage(models.Model):
-    """An email, written in the transaction of the change that caused it and sent after
-    commit by `assessment.tasks.outbox_send` (architecture.md, "Email and reminders").
+    """One email to one person, written in the transaction of the change that caused it and
+    sent after commit by `assessment.tasks.outbox_send` (architecture.md, "Email and
+    reminders"; the sending policy is in outbox.py).
 
     `key` names the reason for the email (`application:42:submitted`, `sla:42:at_risk`,
-    `review:7:2:30`): the same key never makes a second message."""
+    `review:7:2:30`); each person it concerns gets their own row, so one person's refusal or
+    retry never touches another's. The same key never makes a second message to anyone."""
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
         SENDING = "sending", "Sending"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
+        # A sender stopped between its claim and its outcome: the server may or may not have
+        # the message. Never sent again automatically; a person decides (the admin's action).
+        UNCERTAIN = "uncertain", "Uncertain (check, then resend)"
 
-    key = models.CharField(max_length=200, unique=True)
-    recipients = models.JSONField(default=list)
+    key = models.CharField(max_length=200, db_index=True)
+    recipient = models.EmailField(max_length=254)
     subject = models.CharField(max_length=300)
     body_text = models.TextField()
     body_html = models.TextField(blank=True)
@@ -359,9 +404,17 @@ class OutboxMessage(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["status", "created_at"], name="outbox_status")]
+        constraints = [
+            models.UniqueConstraint(fields=["key", "recipient"], name="outbox_one_message_per_reason_and_person"),
+        ]
 
     def __str__(self):
-        return "%s (%s)" % (self.key, self.status)
+        return "%s to %s (%s)" % (self.key, self.recipient, self.status)
+
+    @property
+    def recipients(self):
+        """The one address, as a list (the shape callers read before mail went per person)."""
+        return [self.recipient]
 
     @staticmethod
     def new_claim_token():

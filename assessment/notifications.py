@@ -85,5 +85,52 @@ def decision(application, recommendation):
         subject="Decision on %s: %s" % (
             application.reference, "approved" if application.state == application.State.APPROVED else "declined"
         ),
-        context=_context(application, recommendation=recommendation, assessment=application.assessment),
+        context=_context(
+            application, recommendation=recommendation,
+            assessment=application.register_entry if application.state == application.State.APPROVED else None,
+        ),
+    )
+
+
+def _review_context(assessment, **extra):
+    return {
+        "assessment": assessment,
+        "title": assessment.title,
+        "provider": assessment.provider.name,
+        **extra,
+    }
+
+
+def review_reminder(assessment, case, *, key, step, days_before, opening, lapses_on):
+    """One reminder step of one review period, to each of the provider's active staff. The
+    first one sent in a period is also the notice that the review case is open."""
+    if days_before > 0:
+        subject = "Periodic review due in %d days: %s (%s)" % (days_before, assessment.title, assessment.reference)
+    elif days_before == 0:
+        subject = "Periodic review due today: %s (%s)" % (assessment.title, assessment.reference)
+    else:
+        subject = "Overdue periodic review: %s (%s) lapses on %s" % (
+            assessment.title, assessment.reference, lapses_on.strftime("%-d %B %Y"))
+    if opening:
+        subject = "Review case open. " + subject
+    path = reverse("applications:detail", args=[case.pk]) if case is not None else reverse("applications:list")
+    return outbox_enqueue(
+        key=key,
+        recipients=provider_addresses(assessment.provider_id),
+        template="review_reminder",
+        subject=subject,
+        context=_review_context(
+            assessment, case=case, step=step, days_before=days_before, days_after=-days_before,
+            opening=opening, lapses_on=lapses_on, path=path,
+        ),
+    )
+
+
+def review_lapsed(assessment, *, key):
+    return outbox_enqueue(
+        key=key,
+        recipients=provider_addresses(assessment.provider_id),
+        template="review_lapsed",
+        subject="Lapsed: %s (%s)" % (assessment.title, assessment.reference),
+        context=_review_context(assessment, path=reverse("register:detail", args=[assessment.reference])),
     )

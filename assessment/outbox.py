@@ -2,31 +2,49 @@
 caused it, and sent after commit by a Celery task (architecture.md, "Email and reminders").
 
 Any part of the system enqueues with its own key; the key says why the email exists
-(`application:42:submitted`, `sla:42:at_risk`, `review:7:2:30`), so the same reason never
-makes two messages, however often the caller runs.
+(`application:42:submitted`, `sla:42:at_risk`, `review:7:2:30`), and each person it goes to
+gets a row of their own (unique on key and address): one message per person, never one
+message with everyone in To. Once a key has rows, enqueueing it again adds nothing, so a
+sweep or a transition run twice decides nothing twice.
 
-Exactly once, and where that ends:
+The policy for all outbox mail is **at most once** (product.md: reminders go at most once):
+a message the SMTP server may already have is never sent again by the machinery; only a
+person can decide to resend it. In detail:
 - A row is sent only by the process that claimed it: one conditional UPDATE moves it from
   `pending` to `sending` with a fresh claim token, so two tasks (a duplicate delivery, a
-  retry, the flush) never both talk to SMTP about it.
-- A worker that dies after the transition's commit but before sending leaves the row
-  `pending`: `outbox_flush` (beat, or the command) sends it later.
-- The remaining window: a worker that dies after the SMTP server accepted the message but
-  before the row is marked `sent` leaves it `sending`. After `CLAIM_LEASE` the flush sends it
-  again (a lost email is worse than a repeated one); the Message-ID is derived from the key,
-  so mail clients and servers that de-duplicate by Message-ID show it once. SMTP offers no
-  way to close this window entirely.
+  retry, the flush) never both talk to SMTP about it. A row goes back to `pending` only
+  from its own claim.
+- Only errors raised by the SMTP conversation *before the message content was handed over*
+  (connect, greeting, MAIL FROM, RCPT TO) are retryable: nothing can have been accepted, so
+  the row is `pending` again and the task retries. 5xx refusals mark it `failed`.
+- Once the content is on its way (DATA), an error is ambiguous: the server may have queued
+  the message before the connection broke. Such a row becomes `uncertain`, not `pending`.
+- Once the server accepted the message, the first thing done is one UPDATE to `sent`.
+  Everything after that (closing the connection, logging) runs outside the error handling
+  of the conversation and can never put the row back to `pending`: marking it sent inside
+  the same try as the send is not enough, because an error raised by that bookkeeping (or
+  by QUIT) would be taken for a failed send and retried. If the UPDATE itself fails, the
+  task fails without a retry and the row stays `sending`.
+- A row still `sending` after `CLAIM_LEASE` means its sender died between claim and
+  outcome; whether the server accepted it is unknowable, so `outbox_flush` marks it
+  `uncertain` instead of sending it again. The admin lists uncertain and failed rows with a
+  "resend" action for a person who checked (the recipient, the mail log) that it did not
+  arrive.
+The Message-ID is derived from the key and the address, so a resend a person chose still
+shows once in clients that de-duplicate by Message-ID.
 """
 
+import contextlib
 import hashlib
 import logging
 import smtplib
+import socket
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import transaction
-from django.db.models import F, Q
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -34,110 +52,225 @@ from .models import OutboxMessage
 
 logger = logging.getLogger(__name__)
 
-# How long a claimed row may stay `sending` before the flush takes it to be abandoned.
+Status = OutboxMessage.Status
+
+# How long a claimed row may stay `sending` before the flush takes its sender to be dead.
 CLAIM_LEASE = timedelta(minutes=10)
 
 
 class TransientSendError(Exception):
-    """The SMTP server or the network failed in a way worth retrying later."""
+    """The SMTP server or the network failed before the message was handed over: worth
+    retrying later, and nothing can have been delivered."""
 
 
-def outbox_enqueue(*, key, recipients, template, context, subject) -> OutboxMessage | None:
-    """Write the email `key` (once) for sending after the caller's transaction commits.
+def outbox_enqueue(*, key, recipients, template, context, subject) -> list[OutboxMessage]:
+    """Write the email `key` (once) to each recipient, for sending after the caller's
+    transaction commits.
 
     `template` names `templates/emails/<template>.txt` and `.html`, rendered now with
-    `context` so the email says what was true when it was caused. Answers the message, or
-    None when there is nobody to write to."""
+    `context` so the email says what was true when it was caused. Answers the rows of this
+    key (an empty list when there is nobody to write to). A key that already has rows is
+    not extended: whoever was told, was told when the reason arose."""
     recipients = sorted({address.strip().lower() for address in recipients if address})
     if not recipients:
         logger.warning("outbox message %s has no recipients; nothing queued", key)
-        return None
+        return []
+    existing = list(OutboxMessage.objects.filter(key=key))
+    if existing:
+        return existing
     context = {**context, "site_url": settings.SITE_URL}
-    message, created = OutboxMessage.objects.get_or_create(
-        key=key,
-        defaults={
-            "recipients": recipients,
-            "subject": subject,
-            "body_text": render_to_string("emails/%s.txt" % template, context),
-            "body_html": render_to_string("emails/%s.html" % template, context),
-        },
-    )
-    if created:
-        from .tasks import outbox_send
+    body_text = render_to_string("emails/%s.txt" % template, context)
+    body_html = render_to_string("emails/%s.html" % template, context)
+    rows = [
+        OutboxMessage(key=key, recipient=address, subject=subject, body_text=body_text, body_html=body_html)
+        for address in recipients
+    ]
+    try:
+        with transaction.atomic():
+            messages = OutboxMessage.objects.bulk_create(rows)
+    except IntegrityError:
+        # Another caller enqueued the same reason at the same moment (the unique index on key
+        # and recipient settled it): keep theirs, add only whoever they did not write to.
+        messages = []
+        for row in rows:
+            message, created = OutboxMessage.objects.get_or_create(
+                key=key, recipient=row.recipient,
+                defaults={"subject": subject, "body_text": body_text, "body_html": body_html},
+            )
+            if created:
+                _send_on_commit(message.pk)
+            messages.append(message)
+        return messages
+    for message in messages:
+        _send_on_commit(message.pk)
+    return messages
 
-        transaction.on_commit(lambda: outbox_send.delay(message.pk))
-    return message
+
+def _send_on_commit(message_id):
+    from .tasks import outbox_send
+
+    transaction.on_commit(lambda: outbox_send.delay(message_id))
 
 
 def _message_id(message):
-    digest = hashlib.sha256(message.key.encode()).hexdigest()[:32]
+    digest = hashlib.sha256(("%s\n%s" % (message.key, message.recipient)).encode()).hexdigest()[:32]
     domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "localhost"
     return "<%s@%s>" % (digest, domain)
 
 
-def _claim(message_id, *, include_stale=False):
+def _claim(message_id):
     token = OutboxMessage.new_claim_token()
-    now = timezone.now()
-    claimable = Q(status=OutboxMessage.Status.PENDING)
-    if include_stale:
-        claimable |= Q(status=OutboxMessage.Status.SENDING, claimed_at__lt=now - CLAIM_LEASE)
-    claimed = OutboxMessage.objects.filter(claimable, pk=message_id).update(
-        status=OutboxMessage.Status.SENDING, claim_token=token, claimed_at=now, attempts=F("attempts") + 1,
+    claimed = OutboxMessage.objects.filter(pk=message_id, status=Status.PENDING).update(
+        status=Status.SENDING, claim_token=token, claimed_at=timezone.now(), attempts=F("attempts") + 1,
     )
     return token if claimed else None
 
 
-def outbox_deliver(message_id, *, connection=None, include_stale=False) -> bool:
-    """Send one pending message if this call wins its claim. Answers whether it sent.
+class _Conversation:
+    """Whether the message content has started going to the server: from then on an error
+    no longer proves that the message was not accepted."""
 
-    Raises TransientSendError (the row is pending again) when a retry may succeed; a
-    permanent refusal marks the row `failed` with the reason."""
-    token = _claim(message_id, include_stale=include_stale)
+    def __init__(self):
+        self.content_started = False
+
+
+@contextlib.contextmanager
+def _watching(connection):
+    conversation = _Conversation()
+    smtp = getattr(connection, "connection", None)  # the smtplib.SMTP of Django's SMTP backend
+    if smtp is None:
+        yield conversation
+        return
+    data = smtp.data
+
+    def watched_data(msg):
+        conversation.content_started = True
+        return data(msg)
+
+    smtp.data = watched_data
+    try:
+        yield conversation
+    finally:
+        smtp.data = data
+
+
+def _refused_for_good(error):
+    if isinstance(error, (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused)):
+        return True
+    return isinstance(error, smtplib.SMTPResponseException) and 500 <= error.smtp_code < 600
+
+
+def outbox_deliver(message_id, *, connection=None) -> bool:
+    """Send one pending message if this call wins its claim. Answers whether it was sent.
+
+    Raises TransientSendError (the row is pending again) only when nothing can have been
+    delivered; any other outcome is final for the machinery (module docstring)."""
+    token = _claim(message_id)
     if token is None:
         return False
-    message = OutboxMessage.objects.get(pk=message_id)
     mine = OutboxMessage.objects.filter(pk=message_id, claim_token=token)
+    message = OutboxMessage.objects.get(pk=message_id)
+    own_connection = connection is None
+    connection = connection or get_connection()
     email = EmailMultiAlternatives(
-        subject=message.subject, body=message.body_text, to=message.recipients,
+        subject=message.subject, body=message.body_text, to=[message.recipient],
         headers={"Message-ID": _message_id(message)}, connection=connection,
     )
     if message.body_html:
         email.attach_alternative(message.body_html, "text/html")
+    conversation = _Conversation()
     try:
-        email.send()
-    except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused) as error:
-        mine.update(status=OutboxMessage.Status.FAILED, last_error=repr(error)[:2000])
-        logger.error("outbox message %s refused by the SMTP server: %r", message.key, error)
-        return False
+        connection.open()
+        with _watching(connection) as conversation:
+            email.send()
     except (smtplib.SMTPException, OSError) as error:
-        if isinstance(error, smtplib.SMTPResponseException) and 500 <= error.smtp_code < 600:
-            mine.update(status=OutboxMessage.Status.FAILED, last_error=repr(error)[:2000])
+        _close_quietly(connection, own_connection)
+        if conversation.content_started:
+            mine.update(status=Status.UNCERTAIN, last_error=repr(error)[:2000])
+            logger.error("outbox message %s to %s: the SMTP conversation broke during DATA; marked "
+                         "uncertain, not retried: %r", message.key, message.recipient, error)
+            return False
+        if _refused_for_good(error):
+            mine.update(status=Status.FAILED, last_error=repr(error)[:2000])
             logger.error("outbox message %s refused by the SMTP server: %r", message.key, error)
             return False
-        mine.update(status=OutboxMessage.Status.PENDING, claim_token=None, last_error=repr(error)[:2000])
+        mine.update(status=Status.PENDING, claim_token=None, last_error=repr(error)[:2000])
         raise TransientSendError(str(error)) from error
-    mine.update(status=OutboxMessage.Status.SENT, sent_at=timezone.now(), last_error="")
-    logger.info("outbox message %s sent to %d recipient(s)", message.key, len(message.recipients))
+    # Accepted. Record it first; nothing below may turn into a retry.
+    mine.update(status=Status.SENT, sent_at=timezone.now(), last_error="")
+    _close_quietly(connection, own_connection)
+    logger.info("outbox message %s sent to one recipient", message.key)
     return True
 
 
-def outbox_flush(*, limit=1000) -> int:
-    """Send every pending message (and any abandoned mid-send) over one SMTP connection.
-    Answers how many were sent. Safe to run beside the send tasks: claims decide."""
+def _close_quietly(connection, own_connection):
+    if not own_connection:
+        return
+    try:
+        connection.close()
+    except Exception:  # noqa: BLE001 - a failed QUIT changes nothing about what was sent
+        logger.warning("closing the SMTP connection failed", exc_info=True)
+
+
+def _no_delay(connection):
+    """Open the connection and send each SMTP command at once: with Nagle's algorithm a
+    batch over one connection waits on delayed ACKs (about 40 ms a message on loopback)."""
+    try:
+        connection.open()
+    except (smtplib.SMTPException, OSError):
+        return  # the first delivery reports it, as a transient fault
+    sock = getattr(getattr(connection, "connection", None), "sock", None)
+    if sock is not None:
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+
+def outbox_mark_abandoned() -> int:
+    """Rows whose sender died between claim and outcome (still `sending` after the lease)
+    become `uncertain`: the server may have them, so they are never sent again automatically."""
     stale = timezone.now() - CLAIM_LEASE
+    count = OutboxMessage.objects.filter(status=Status.SENDING, claimed_at__lt=stale).update(
+        status=Status.UNCERTAIN, last_error="The sender stopped before recording the outcome; check, then resend.",
+    )
+    if count:
+        logger.error("%d outbox message(s) marked uncertain: a sender died mid-send; see the admin", count)
+    return count
+
+
+def outbox_flush(*, limit=1000) -> int:
+    """Send every pending message over one SMTP connection, and mark abandoned sends
+    uncertain. Answers how many were sent. Safe to run beside the send tasks: claims decide."""
+    outbox_mark_abandoned()
     ids = list(
-        OutboxMessage.objects.filter(
-            Q(status=OutboxMessage.Status.PENDING) | Q(status=OutboxMessage.Status.SENDING, claimed_at__lt=stale)
-        ).order_by("created_at", "id").values_list("pk", flat=True)[:limit]
+        OutboxMessage.objects.filter(status=Status.PENDING)
+        .order_by("created_at", "id").values_list("pk", flat=True)[:limit]
     )
     if not ids:
         return 0
     sent = 0
-    with get_connection() as connection:
+    connection = get_connection()
+    try:
+        _no_delay(connection)
         for message_id in ids:
             try:
-                sent += outbox_deliver(message_id, connection=connection, include_stale=True)
+                sent += outbox_deliver(message_id, connection=connection)
             except TransientSendError:
                 logger.warning("outbox flush stopped: the SMTP server is unavailable", exc_info=True)
                 break
+    finally:
+        _close_quietly(connection, True)
     return sent
+
+
+@transaction.atomic
+def outbox_resend(*, message_ids) -> int:
+    """A person checked that these uncertain or failed messages did not arrive: send them
+    again (the only way a message leaves twice). Answers how many were queued."""
+    ids = list(
+        OutboxMessage.objects.select_for_update()
+        .filter(pk__in=message_ids, status__in=[Status.UNCERTAIN, Status.FAILED])
+        .values_list("pk", flat=True)
+    )
+    OutboxMessage.objects.filter(pk__in=ids).update(status=Status.PENDING, claim_token=None)
+    for message_id in ids:
+        _send_on_commit(message_id)
+    return len(ids)

@@ -1,19 +1,31 @@
 """Reads of cases, scoped to the person asking: a provider's own, or all for the agency."""
 
-from django.db.models import Exists, OuterRef, Prefetch
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch
 from django.http import Http404
 
 from accounts.permissions import is_agency_staff, is_approver, is_provider
-from credentials.models import Attachment
+from credentials.models import Assessment, Attachment
 from credentials.selectors import is_possible_id
 
-from .models import Application, ApplicationEvent, InformationRequest, InternalNote, Recommendation
+from .models import (
+    Application,
+    ApplicationEvent,
+    InformationRequest,
+    InternalNote,
+    OutboxMessage,
+    Recommendation,
+)
 
 
 def _with_workflow(queryset):
     """Everything the case's JSON, its page and its clock read, in a fixed number of queries."""
     return queryset.select_related(
         "provider", "microcredential", "microcredential__provider", "assigned_to", "assessment",
+        "reviewed_assessment",
     ).prefetch_related(
         Prefetch("events", queryset=ApplicationEvent.objects.select_related("actor").order_by("at", "id")),
         Prefetch("microcredential__attachments", queryset=Attachment.objects.order_by("uploaded_at", "id")),
@@ -100,4 +112,117 @@ def waiting_for_sign_off(*, user):
         .select_related("provider", "microcredential", "assigned_to")
         .prefetch_related("information_requests")
         .order_by("sla_due_date", "id")
+    )
+
+
+# Periodic review -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ReminderSent:
+    step: int
+    sent_at: object  # the first delivery to anyone, or None while still queued
+    people: int
+
+    @property
+    def label(self):
+        if self.step > 0:
+            return "%d days before" % self.step
+        if self.step == 0:
+            return "On the due date"
+        return "%d days after" % -self.step
+
+
+@dataclass(frozen=True)
+class ReviewDue:
+    assessment: Assessment
+    due_date: object
+    opens_on: object
+    lapses_on: object
+    days_left: int
+    case: Application | None
+    reminders: tuple
+
+    @property
+    def overdue(self):
+        return self.days_left < 0
+
+    @property
+    def filed(self):
+        return self.case is not None and self.case.submitted_at is not None
+
+
+def _reminders_by_assessment(assessments):
+    """The reminders of each entry's current review period, from the outbox rows: one query."""
+    from .review import reminder_key, reminder_steps
+
+    keys = {
+        reminder_key(a.pk, a.review_cycle, step): (a.pk, step) for a in assessments for step in reminder_steps()
+    }
+    found = {}
+    rows = (
+        OutboxMessage.objects.filter(key__in=list(keys))
+        .values("key").annotate(people=Count("id"), sent_at=Min("sent_at"))
+    )
+    for row in rows:
+        assessment_id, step = keys[row["key"]]
+        found.setdefault(assessment_id, []).append(ReminderSent(step, row["sent_at"], row["people"]))
+    return {pk: tuple(sorted(items, key=lambda r: -r.step)) for pk, items in found.items()}
+
+
+def reviews_due(*, user, as_of, days_ahead=None, provider_id=None):
+    """Current entries whose review is due within `days_ahead` (default: the review window,
+    REVIEW_OPENS_DAYS_BEFORE) or overdue and not yet lapsed, soonest first, each with its live
+    review case of the current period and the reminders already sent. Agency staff see all
+    providers (or `provider_id`'s); a provider sees its own; anyone else nothing.
+    Three queries whatever the number of rows."""
+    from .review import lapses_on, opens_on
+
+    if is_provider(user):
+        provider_id = user.organisation_id
+    elif not is_agency_staff(user):
+        return []
+    days_ahead = settings.REVIEW_OPENS_DAYS_BEFORE if days_ahead is None else days_ahead
+    queryset = Assessment.objects.filter(
+        status=Assessment.Status.CURRENT,
+        review_due_date__lte=as_of + dt.timedelta(days=days_ahead),
+    ).select_related("provider", "level").order_by("review_due_date", "pk")
+    if provider_id is not None:
+        queryset = queryset.filter(provider_id=provider_id)
+    assessments = list(queryset)
+    if not assessments:
+        return []
+    cases = {
+        case.reviewed_assessment_id: case
+        for case in Application.objects.filter(
+            kind=Application.Kind.REVIEW, reviewed_assessment__in=assessments,
+            review_cycle=F("reviewed_assessment__review_cycle"),
+        ).exclude(state=Application.State.WITHDRAWN)
+    }
+    reminders = _reminders_by_assessment(assessments)
+    return [
+        ReviewDue(
+            assessment=a, due_date=a.review_due_date, opens_on=opens_on(a.review_due_date),
+            lapses_on=lapses_on(a.review_due_date), days_left=(a.review_due_date - as_of).days,
+            case=cases.get(a.pk), reminders=reminders.get(a.pk, ()),
+        )
+        for a in assessments
+    ]
+
+
+def review_for_case(*, application, as_of):
+    """The review period a review case belongs to, with the reminders sent for it."""
+    from .review import lapses_on, opens_on
+
+    assessment = application.reviewed_assessment
+    if assessment is None:
+        return None
+    cycle = application.review_cycle
+    reminders = ()
+    if cycle == assessment.review_cycle:
+        reminders = _reminders_by_assessment([assessment]).get(assessment.pk, ())
+    due_date = assessment.review_due_date if cycle == assessment.review_cycle else None
+    return ReviewDue(
+        assessment=assessment, due_date=due_date,
+        opens_on=opens_on(due_date) if due_date else None, lapses_on=lapses_on(due_date) if due_date else None,
+        days_left=(due_date - as_of).days if due_date else 0, case=application, reminders=reminders,
     )

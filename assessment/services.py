@@ -16,7 +16,15 @@ from accounts.permissions import is_approver, is_assessor, is_provider
 from config.errors import Conflict, DomainError, NotPermitted, TransitionNotAllowed
 from credentials.completeness import LABELS, submission_problems
 from credentials.models import Assessment, Level, MicroCredential, TransferCategory, validate_credits
-from credentials.services import assessment_issue, microcredential_lock, microcredential_unlock
+from credentials.services import (
+    assessment_discontinue,
+    assessment_issue,
+    assessment_renew,
+    assessment_revoke,
+    microcredential_changes_since,
+    microcredential_lock,
+    microcredential_unlock,
+)
 
 from . import clock, notifications
 from . import permissions as can
@@ -79,11 +87,40 @@ def application_create(*, actor, microcredential):
     return application
 
 
+def _review_declaration_checked(application, declaration, summary):
+    """A review case's submission says what happens next (product.md, "Periodic review")."""
+    if declaration not in Application.Declaration.values:
+        raise ValidationError({"declaration": ["Declare continue, change or discontinue."]})
+    summary = _required_text(
+        summary, "summary",
+        "Summarise the year: what changed, or confirm that nothing did, or why it is discontinued.",
+    )
+    assessment = application.reviewed_assessment
+    if assessment.status != Assessment.Status.CURRENT:
+        raise TransitionNotAllowed(
+            "%s is %s; only a current assessment can be reviewed."
+            % (assessment.reference, assessment.get_status_display().lower()),
+            state=application.state,
+        )
+    if declaration == Application.Declaration.CONTINUE:
+        changed = microcredential_changes_since(assessment)
+        if changed:
+            raise ValidationError({"declaration": [
+                "The description changed since the assessment (%s): declare change, so the agency "
+                "looks at what changed." % ", ".join(LABELS.get(name, name.replace("_", " ")) for name in changed)
+            ]})
+    return declaration, summary
+
+
 @transaction.atomic
-def application_submit(*, actor, application):
-    """draft → submitted: only when every required element is present and the title passes."""
+def application_submit(*, actor, application, declaration="", summary=""):
+    """draft → submitted: only when every required element is present and the title passes.
+
+    A review case also takes the provider's `declaration` (continue, change, discontinue) and
+    a `summary`; `discontinue` makes the entry `expiring` at once (review.py)."""
     application = (
-        Application.objects.select_for_update().select_related("microcredential").get(pk=application.pk)
+        Application.objects.select_for_update(of=("self",))
+        .select_related("microcredential", "reviewed_assessment").get(pk=application.pk)
     )
     _require_own(actor, application.provider_id, "submit this application")
     if not can_proceed(application.submit):
@@ -91,8 +128,13 @@ def application_submit(*, actor, application):
             "Only a draft can be submitted; this application is %s." % application.get_state_display().lower(),
             state=application.state,
         )
+    if application.is_review:
+        declaration, summary = _review_declaration_checked(application, declaration, summary)
     microcredential = application.microcredential
     missing, problems = submission_problems(microcredential)
+    if declaration == Application.Declaration.DISCONTINUE:
+        # Nothing is assessed any more: the description only has to be as it was.
+        missing, problems = [], {}
     if missing:
         raise DomainError(
             "Complete these before submitting: %s." % ", ".join(LABELS[name] for name in missing),
@@ -105,6 +147,10 @@ def application_submit(*, actor, application):
     now = timezone.now()
     application.submitted_at = now
     application.submitted_by = actor
+    if application.is_review:
+        application.declaration, application.summary = declaration, summary
+        if declaration == Application.Declaration.DISCONTINUE:
+            assessment_discontinue(assessment=application.reviewed_assessment, on=clock.agency_date(now))
     application.reference = "APP-%d-%05d" % (timezone.localdate(now).year, application.pk)
     application.save()
     microcredential_lock(
@@ -113,7 +159,10 @@ def application_submit(*, actor, application):
     )
     _clock_refresh(application)
     application.save(update_fields=["sla_due_date", "sla_status"])
-    _event(application, actor=actor, action="submit", from_state=from_state)
+    message = ""
+    if application.is_review:
+        message = "%s: %s" % (application.get_declaration_display(), summary)
+    _event(application, actor=actor, action="submit", from_state=from_state, message=message)
     notifications.acknowledgement(application, due_date=application.sla_due_date)
     logger.info("application %s submitted by user %s", application.reference, actor.pk)
     return application
@@ -122,7 +171,7 @@ def application_submit(*, actor, application):
 def _locked(application):
     return (
         Application.objects.select_for_update(of=("self",))
-        .select_related("microcredential", "provider", "assigned_to")
+        .select_related("microcredential", "provider", "assigned_to", "reviewed_assessment")
         .get(pk=application.pk)
     )
 
@@ -409,7 +458,13 @@ def application_sign_off(*, actor, application, comment=""):
     recommendation.sign_off_comment = (comment or "").strip()
     recommendation.save(update_fields=["signed_off_by", "signed_off_at", "sign_off_comment"])
     from_state = application.state
-    if recommendation.outcome == Recommendation.Outcome.APPROVE:
+    if application.is_review:
+        _review_decided(application, recommendation, actor=actor, decided_on=clock.agency_date(now))
+        if recommendation.outcome == Recommendation.Outcome.APPROVE:
+            application.approve()
+        else:
+            application.decline()
+    elif recommendation.outcome == Recommendation.Outcome.APPROVE:
         application.assessment = assessment_issue(
             microcredential=application.microcredential,
             level_id=recommendation.level_id,
@@ -432,6 +487,32 @@ def application_sign_off(*, actor, application, comment=""):
     notifications.decision(application, recommendation)
     logger.info("application %s decided (%s) by user %s", application.reference, application.state, actor.pk)
     return application
+
+
+def _review_decided(application, recommendation, *, actor, decided_on):
+    """What a review case's sign-off does to the entry under review (review.py): an approval
+    renews it, a decline revokes it with the reasons. An entry the provider discontinued
+    (`expiring`) stays as it is: there is nothing left to renew or revoke."""
+    assessment = application.reviewed_assessment
+    if assessment.status != Assessment.Status.CURRENT:
+        return
+    if recommendation.outcome == Recommendation.Outcome.APPROVE:
+        application.reviewed_assessment = assessment_renew(
+            assessment=assessment,
+            level_id=recommendation.level_id,
+            credits=recommendation.credits,
+            transfer_category=recommendation.transfer_category,
+            subject_area=recommendation.subject_area,
+            recommended_by=recommendation.recommended_by,
+            signed_off_by=actor,
+            review_period_months=recommendation.review_period_months,
+            renewed_on=decided_on,
+        )
+    else:
+        application.reviewed_assessment = assessment_revoke(
+            actor=actor, assessment=assessment,
+            reason="The periodic review (%s) was declined: %s" % (application.reference, recommendation.reasons),
+        )
 
 
 @transaction.atomic

@@ -63,6 +63,9 @@ def _case_context(request, application, bound=None):
         "sign-off": forms.SignOffForm, "note": forms.NoteForm,
     }
     open_actions = _open_actions(user, application)
+    if application.is_review and "submit" in open_actions:
+        forms_for["review-submit"] = forms.ReviewSubmitForm
+        open_actions.add("review-submit")
     action_forms = {name: form_class() for name, form_class in forms_for.items() if name in open_actions}
     if bound is not None:
         action_forms[bound[0]] = bound[1]
@@ -92,6 +95,7 @@ def _case_context(request, application, bound=None):
         "proposed_hours": _hours_check(microcredential, microcredential.proposed_credits),
         "recommended_hours": _hours_check(microcredential, recommendation.credits) if recommendation else None,
         "notes": selectors.internal_notes_for(user=user, application=application),
+        "review": selectors.review_for_case(application=application, as_of=today) if application.is_review else None,
         "effort_hours_js": "null" if microcredential.learner_effort_hours is None else str(microcredential.learner_effort_hours),
     }
 
@@ -144,17 +148,32 @@ def application_create(request):
 def application_submit(request, pk):
     _require_provider(request.user)
     application = selectors.application_get(user=request.user, pk=pk)
+    data = {}
+    if application.is_review:
+        form = forms.ReviewSubmitForm(request.POST)
+        if not form.is_valid():
+            return _invalid(request, application, "review-submit", form)
+        data = form.cleaned_data
     try:
-        application = services.application_submit(actor=request.user, application=application)
+        application = services.application_submit(actor=request.user, application=application, **data)
+    except ValidationError as error:
+        form = forms.ReviewSubmitForm(request.POST)
+        form.is_valid()
+        for field, field_errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, field_errors)
+        return _invalid(request, application, "review-submit", form)
     except DomainError as error:
         if error.status_code != 400:
             raise
         messages.error(request, error.message)
         return redirect("applications:detail", pk=pk)
-    messages.success(
-        request, "Submitted. Your reference is %s; the agency aims to decide within ten business days."
-        % application.reference,
-    )
+    if application.is_review:
+        messages.success(request, "Your review is filed (%s): no more reminders for this period." % application.reference)
+    else:
+        messages.success(
+            request, "Submitted. Your reference is %s; the agency aims to decide within ten business days."
+            % application.reference,
+        )
     return redirect("applications:detail", pk=pk)
 
 

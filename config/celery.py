@@ -1,6 +1,7 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
@@ -11,6 +12,9 @@ app.autodiscover_tasks()
 # The one beat schedule: each entry is a daily sweep, a plain service behind a task. Times are
 # in the agency's time zone (CELERY_TIMEZONE). The sweeps add themselves here as they land.
 app.conf.beat_schedule = {
+    # Periodic review: opens review cases, sends the day's reminders, lapses and discontinues.
+    # Early morning, so a reminder is in the provider's inbox when the day starts.
+    "review-sweep": {"task": "assessment.tasks.review_sweep_task", "schedule": crontab(hour=5, minute=15)},
     # Not a sweep: sends what a worker left pending (it died after a commit, or SMTP was down).
     "outbox-flush": {"task": "assessment.tasks.outbox_flush_task", "schedule": 300.0},
 }

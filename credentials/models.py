@@ -319,6 +319,9 @@ class Assessment(models.Model):
     )
     review_period_months = models.PositiveSmallIntegerField(choices=REVIEW_PERIOD_CHOICES, default=12)
     review_due_date = models.DateField()
+    # Which review period the entry is in: 1 until its first renewal. Reminders and review
+    # cases are keyed by it, so each period is reminded once.
+    review_cycle = models.PositiveSmallIntegerField(default=1)
     # The dates it was current: a learner who completed it then keeps the credit.
     current_from = models.DateField()
     current_until = models.DateField(null=True, blank=True)

@@ -12,6 +12,7 @@ import uuid
 from decimal import Decimal, InvalidOperation
 
 from dateutil.relativedelta import relativedelta
+from django.conf import settings
 from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -239,6 +240,23 @@ SNAPSHOT_FIELDS = (
 )
 
 
+def microcredential_changes_since(assessment) -> list[str]:
+    """The key metadata the provider changed since the entry's snapshot (field names)."""
+    now = microcredential_snapshot(assessment.microcredential)
+    then = assessment.snapshot or {}
+    return [name for name in SNAPSHOT_FIELDS if _comparable(now.get(name)) != _comparable(then.get(name))]
+
+
+def _comparable(value):
+    # Numbers were kept as text ("40" and "40.0" are the same hours).
+    if isinstance(value, str):
+        try:
+            return Decimal(value)
+        except InvalidOperation:
+            return value
+    return value
+
+
 def reference_next(*, prefix, year) -> str:
     """The next reference of a year, e.g. `MCA-2026-00042`. Call inside a transaction: the
     counter row stays locked until it commits, so two issues never share a number."""
@@ -387,6 +405,104 @@ def assessment_revoked_notify(*, assessment_id) -> None:
     the assessment was revoked and why. Called once the revocation has committed; until the
     outbox lands it only logs, so nothing here imports the casework."""
     logger.info("assessment %s revoked: provider notification pending the outbox", assessment_id)
+
+
+def _assessment_locked(assessment):
+    return Assessment.objects.select_for_update().get(pk=assessment.pk)
+
+
+@transaction.atomic
+def assessment_renew(
+    *, assessment, level_id, credits, transfer_category, subject_area, recommended_by, signed_off_by,
+    review_period_months=12, renewed_on=None,
+) -> Assessment:
+    """A signed-off periodic review: the same entry continues with what the review decided
+    (its level and credit may have changed), what the provider now describes, the next due
+    date and a new letter version. The older versions still verify, as superseded.
+
+    The next period runs from the previous due date, not from the decision, so an early or a
+    late review does not shift the provider's yearly rhythm."""
+    if recommended_by.pk == signed_off_by.pk:
+        raise NotPermitted("The approver who signs off cannot be the one who recommended.")
+    assessment = _assessment_locked(assessment)
+    if assessment.status != Assessment.Status.CURRENT:
+        raise Conflict(
+            "Only a current assessment can be renewed; %s is %s."
+            % (assessment.reference, assessment.get_status_display().lower()),
+            state=assessment.status,
+        )
+    if review_period_months not in dict(Assessment.REVIEW_PERIOD_CHOICES):
+        raise ValidationError({"review_period_months": ["The review period is 12, 24 or 36 months."]})
+    try:
+        credits = Decimal(str(credits))
+        validate_credits(credits)
+    except (InvalidOperation, ValidationError) as exc:
+        raise ValidationError({"credits": getattr(exc, "messages", ["Credits must be a number."])}) from None
+    microcredential = assessment.microcredential
+    assessment.level_id = level_id
+    assessment.credits = credits
+    assessment.transfer_category = transfer_category
+    assessment.subject_area = subject_area.strip()
+    assessment.title = microcredential.title
+    assessment.field_of_study_id = microcredential.field_of_study_id
+    assessment.snapshot = microcredential_snapshot(microcredential)
+    assessment.review_period_months = review_period_months
+    assessment.review_due_date = assessment.review_due_date + relativedelta(months=review_period_months)
+    assessment.review_cycle += 1
+    assessment.signed_off_by = signed_off_by
+    assessment.recommended_by = recommended_by
+    assessment.save()
+    assessment_search_index(assessment)
+    version = (assessment.letters.order_by("-version").values_list("version", flat=True).first() or 0) + 1
+    letter_issue_queue(assessment, version=version)
+    logger.info("assessment %s renewed: cycle %d, next review due %s, letter v%d",
+                assessment.reference, assessment.review_cycle, assessment.review_due_date, version)
+    return assessment
+
+
+@transaction.atomic
+def assessment_lapse(*, assessment, on) -> Assessment | None:
+    """The periodic review was not filed in time: the entry leaves the public register and
+    verifies as lapsed. It was current until `on`, the day it lapsed. Answers None when the
+    entry is no longer current (lapsed already, or changed meanwhile)."""
+    assessment = _assessment_locked(assessment)
+    if assessment.status != Assessment.Status.CURRENT:
+        return None
+    assessment.status = Assessment.Status.LAPSED
+    assessment.status_reason = "The periodic review due on %s was not filed." % assessment.review_due_date.isoformat()
+    assessment.current_until = on
+    assessment.save(update_fields=["status", "status_reason", "current_until"])
+    logger.info("assessment %s lapsed on %s", assessment.reference, on)
+    return assessment
+
+
+@transaction.atomic
+def assessment_discontinue(*, assessment, on) -> Assessment:
+    """The provider stops offering the micro-credential: no new enrolments, but the entry
+    stays honoured (`expiring`) until DISCONTINUE_HONOURED_MONTHS from `on`, then the review
+    sweep makes it `discontinued`. `current_until` says the end date from today on."""
+    assessment = _assessment_locked(assessment)
+    if assessment.status != Assessment.Status.CURRENT:
+        raise Conflict(
+            "Only a current assessment can be discontinued; %s is %s."
+            % (assessment.reference, assessment.get_status_display().lower()),
+            state=assessment.status,
+        )
+    assessment.status = Assessment.Status.EXPIRING
+    assessment.current_until = on + relativedelta(months=settings.DISCONTINUE_HONOURED_MONTHS)
+    assessment.status_reason = "Discontinued by the provider on %s; honoured until %s." % (
+        on.isoformat(), assessment.current_until.isoformat())
+    assessment.save(update_fields=["status", "status_reason", "current_until"])
+    logger.info("assessment %s expiring until %s", assessment.reference, assessment.current_until)
+    return assessment
+
+
+def assessments_discontinued_after_end(*, as_of) -> int:
+    """Expiring entries whose honoured period ended before `as_of` become `discontinued`
+    (one indexed UPDATE). Answers how many changed."""
+    return Assessment.objects.filter(
+        status=Assessment.Status.EXPIRING, current_until__lt=as_of,
+    ).update(status=Assessment.Status.DISCONTINUED)
 
 
 # The approver signs in the agency's name; accounts keep no job titles, so the letter gives

@@ -39,6 +39,13 @@ class CommentSerializer(serializers.Serializer):
     comment = serializers.CharField(max_length=5000)
 
 
+class SubmitSerializer(serializers.Serializer):
+    """An initial application submits with `{}`; a review case declares what happens next."""
+
+    declaration = serializers.ChoiceField(choices=Application.Declaration.choices, required=False)
+    summary = serializers.CharField(max_length=20000, required=False)
+
+
 class SignOffSerializer(serializers.Serializer):
     comment = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
 
@@ -114,6 +121,21 @@ class AssessmentRefSerializer(serializers.Serializer):
     verification_code = serializers.CharField()
 
 
+class ReviewSerializer(serializers.Serializer):
+    """A review case's period: which one, when it is due and lapses, and what the provider declared."""
+
+    cycle = serializers.IntegerField(source="review_cycle")
+    due_date = serializers.DateField(source="reviewed_assessment.review_due_date")
+    lapses_on = serializers.SerializerMethodField()
+    declaration = serializers.CharField(allow_blank=True)
+    summary = serializers.CharField(allow_blank=True)
+
+    def get_lapses_on(self, application) -> str:
+        from ..review import lapses_on
+
+        return lapses_on(application.reviewed_assessment.review_due_date).isoformat()
+
+
 class InformationRequestSerializer(serializers.ModelSerializer):
     class Meta:
         model = InformationRequest
@@ -137,14 +159,16 @@ class ApplicationSerializer(serializers.ModelSerializer):
     assigned_to = PersonSerializer(read_only=True, allow_null=True)
     sla = serializers.SerializerMethodField()
     recommendation = serializers.SerializerMethodField()
-    assessment = AssessmentRefSerializer(read_only=True, allow_null=True)
+    # For a review case, the entry under review from the moment the case opens (contract.md).
+    assessment = AssessmentRefSerializer(source="register_entry", read_only=True, allow_null=True)
+    review = serializers.SerializerMethodField()
     events = EventSerializer(many=True, read_only=True)
     information_requests = InformationRequestSerializer(many=True, read_only=True)
 
     class Meta:
         model = Application
         fields = ["id", "reference", "kind", "state", "microcredential", "provider", "assigned_to",
-                  "submitted_at", "decided_at", "sla", "recommendation", "assessment", "events",
+                  "submitted_at", "decided_at", "sla", "recommendation", "assessment", "review", "events",
                   "information_requests", "created_at"]
 
     def _clock_inputs(self):
@@ -170,6 +194,10 @@ class ApplicationSerializer(serializers.ModelSerializer):
             "business_days_remaining": state.business_days_remaining,
             "target_business_days": state.target_business_days,
         }
+
+    @extend_schema_field(ReviewSerializer(allow_null=True))
+    def get_review(self, application):
+        return ReviewSerializer(application).data if application.is_review else None
 
     @extend_schema_field(RecommendationSerializer(allow_null=True))
     def get_recommendation(self, application):

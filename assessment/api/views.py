@@ -22,6 +22,7 @@ from .serializers import (
     MessageSerializer,
     RecommendSerializer,
     SignOffSerializer,
+    SubmitSerializer,
     WithdrawSerializer,
 )
 
@@ -143,11 +144,12 @@ class ApplicationActionViewSet(viewsets.GenericViewSet):
         application = selectors.application_get(user=request.user, pk=pk)
         return Response(serializer_for(request.user)(application, context={"request": request}).data)
 
-    @extend_schema(request=None, responses={200: ApplicationSerializer, **ACTION_ERRORS})
+    @extend_schema(request=SubmitSerializer, responses={200: ApplicationSerializer, **ACTION_ERRORS})
     @action(detail=True, methods=["post"], permission_classes=[require(is_provider)])
     def submit(self, request, pk):
-        """Submit a draft: refused with `missing_required` while a required element is missing."""
-        return self._run(request, pk, services.application_submit)
+        """Submit a draft: refused with `missing_required` while a required element is missing.
+        A review case takes `declaration` (`continue`, `change`, `discontinue`) and `summary`."""
+        return self._run(request, pk, services.application_submit, SubmitSerializer)
 
     @extend_schema(request=WithdrawSerializer, responses={200: ApplicationSerializer, **ACTION_ERRORS})
     @action(detail=True, methods=["post"], permission_classes=[require(is_provider)])

@@ -194,6 +194,14 @@ SPECTACULAR_SETTINGS = {
 CREDITS_MIN = 0.5
 CREDITS_MAX = 40
 
+# Periodic review (product.md, "Periodic review"); admins change the schedule here. Days are
+# counted from the review due date: positive before it, negative after it.
+REVIEW_OPENS_DAYS_BEFORE = env.int("REVIEW_OPENS_DAYS_BEFORE", default=90)
+REVIEW_REMINDER_DAYS = tuple(env.list("REVIEW_REMINDER_DAYS", cast=int, default=[90, 30, 7, 0, -7]))
+REVIEW_LAPSE_AFTER_DAYS = env.int("REVIEW_LAPSE_AFTER_DAYS", default=30)
+# A discontinued micro-credential stays honoured (`expiring`) this long after the declaration.
+DISCONTINUE_HONOURED_MONTHS = env.int("DISCONTINUE_HONOURED_MONTHS", default=24)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

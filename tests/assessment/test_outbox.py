@@ -1,12 +1,16 @@
-"""The outbox with a real Celery worker and a real SMTP server: each message leaves once,
-whether the send task runs twice, a worker died before sending, or the flush runs beside it."""
+"""The outbox with a real Celery worker and a real SMTP server: each message leaves at most
+once, whether the send task runs twice, raises after the server accepted the message, a
+worker died before or during sending, or the flush runs beside it."""
 
+import smtplib
 import socket
 import time
+from datetime import timedelta
 
 import pytest
 from aiosmtpd.controller import Controller
 from django.db import transaction
+from django.utils import timezone
 
 from assessment import outbox
 from assessment.models import OutboxMessage
@@ -41,11 +45,12 @@ def smtp_server(settings):
     controller.stop()
 
 
-def _enqueue(key="test:1:hello"):
-    return outbox.outbox_enqueue(
-        key=key, recipients=["Staff@Example.org"], template="information_requested", subject="Hello",
+def _enqueue(key="test:1:hello", recipients=("Staff@Example.org",)):
+    messages = outbox.outbox_enqueue(
+        key=key, recipients=list(recipients), template="information_requested", subject="Hello",
         context={"application": {"reference": "APP-2026-00001"}, "title": "T", "request": {"message": "M"}, "path": "/"},
     )
+    return messages[0] if len(messages) == 1 else messages
 
 
 def _wait_for(condition, timeout=20):
@@ -77,6 +82,107 @@ def test_each_message_leaves_once_even_when_the_send_task_runs_three_times(celer
         _enqueue()
     time.sleep(0.5)
     assert len(smtp_server.messages) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_person_gets_their_own_message_and_a_key_is_never_extended(celery_worker, smtp_server):
+    with transaction.atomic():
+        rows = _enqueue("test:5:people", recipients=["b@example.org", "A@example.org", "a@example.org"])
+    assert sorted(m.recipient for m in rows) == ["a@example.org", "b@example.org"]
+    assert _wait_for(lambda: len(smtp_server.messages) == 2)
+    assert sorted(tuple(m.rcpt_tos) for m in smtp_server.messages) == [("a@example.org",), ("b@example.org",)]
+    # A newcomer later does not get an email whose reason arose before them.
+    with transaction.atomic():
+        again = _enqueue("test:5:people", recipients=["a@example.org", "c@example.org"])
+    assert sorted(m.recipient for m in again) == ["a@example.org", "b@example.org"]
+    time.sleep(0.5)
+    assert len(smtp_server.messages) == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_send_task_that_raises_after_the_server_accepted_the_message_never_sends_it_again(
+    celery_worker, smtp_server, monkeypatch
+):
+    # The server accepts the message; then QUIT fails (a 421 from a server going down).
+    # Had the send and its bookkeeping shared one try, that error would read as a failed
+    # send and the retry would deliver a second copy.
+    def broken_quit(self):
+        raise smtplib.SMTPResponseException(421, b"Service closing transmission channel")
+
+    monkeypatch.setattr(smtplib.SMTP, "quit", broken_quit)
+    with transaction.atomic():
+        message = _enqueue("test:6:quit")
+    assert _wait_for(lambda: OutboxMessage.objects.get(pk=message.pk).status == "sent")
+    outbox_send.delay(message.pk)  # a redelivery or a retry
+    time.sleep(1)
+    assert outbox.outbox_flush() == 0
+    assert len(smtp_server.messages) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_when_recording_the_acceptance_fails_the_task_fails_without_a_retry_and_no_copy_follows(
+    celery_worker, smtp_server, monkeypatch
+):
+    from django.db import DatabaseError
+    from django.db.models.query import QuerySet
+
+    original_update = QuerySet.update
+    failures = []
+
+    def update(self, **kwargs):
+        # The database goes away just as the task records the acceptance.
+        if self.model is OutboxMessage and kwargs.get("status") == "sent" and not failures:
+            failures.append(True)
+            raise DatabaseError("connection lost")
+        return original_update(self, **kwargs)
+
+    monkeypatch.setattr(QuerySet, "update", update)
+    with transaction.atomic():
+        message = _enqueue("test:7:bookkeeping")
+    assert _wait_for(lambda: failures and len(smtp_server.messages) == 1)
+    outbox_send.delay(message.pk)
+    time.sleep(1.5)
+    assert OutboxMessage.objects.get(pk=message.pk).status == "sending"
+    # Past the lease the flush does not send it again: it is uncertain, for a person to judge.
+    OutboxMessage.objects.filter(pk=message.pk).update(claimed_at=timezone.now() - timedelta(hours=1))
+    assert outbox.outbox_flush() == 0
+    stored = OutboxMessage.objects.get(pk=message.pk)
+    assert (stored.status, stored.attempts) == ("uncertain", 1)
+    assert len(smtp_server.messages) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_stale_claim_is_marked_uncertain_not_sent_and_a_person_may_resend_it(smtp_server, monkeypatch):
+    monkeypatch.setattr(outbox_send, "delay", lambda *args, **kwargs: None)
+    with transaction.atomic():
+        message = _enqueue("test:8:stale")
+    # A worker claimed it and died: whether the server has it is unknowable.
+    assert outbox._claim(message.pk) is not None
+    OutboxMessage.objects.filter(pk=message.pk).update(claimed_at=timezone.now() - outbox.CLAIM_LEASE - timedelta(seconds=1))
+    assert outbox.outbox_flush() == 0
+    assert outbox.outbox_flush() == 0
+    assert OutboxMessage.objects.get(pk=message.pk).status == "uncertain"
+    assert smtp_server.messages == []
+    # The admin's action, after someone checked it never arrived.
+    assert outbox.outbox_resend(message_ids=[message.pk]) == 1
+    assert outbox.outbox_flush() == 1
+    assert outbox.outbox_resend(message_ids=[message.pk]) == 0
+    assert len(smtp_server.messages) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_broken_during_data_leaves_the_message_uncertain_not_pending(smtp_server, monkeypatch):
+    monkeypatch.setattr(outbox_send, "delay", lambda *args, **kwargs: None)
+    with transaction.atomic():
+        message = _enqueue("test:9:data")
+
+    def data_then_drop(self, msg):
+        raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+
+    monkeypatch.setattr(smtplib.SMTP, "data", data_then_drop)
+    assert outbox.outbox_deliver(message.pk) is False
+    assert OutboxMessage.objects.get(pk=message.pk).status == "uncertain"
+    assert outbox.outbox_flush() == 0
 
 
 @pytest.mark.django_db(transaction=True)

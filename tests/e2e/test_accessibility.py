@@ -56,6 +56,24 @@ def application(w):
     return "/applications/%d/" % w["application"].pk
 
 
+def review_case(w):
+    """The world's assessment 30 days before its review is due: the sweep opened its case."""
+    import datetime as dt
+
+    from assessment.models import Application
+    from assessment.review import review_decide
+
+    assessment = w["assessment"]
+    review_decide(assessment_id=assessment.pk, as_of=assessment.review_due_date - dt.timedelta(days=30))
+    case = Application.objects.get(reviewed_assessment=assessment, state="draft")
+    return "/applications/%d/" % case.pk
+
+
+def refused_review(page, world):
+    page.get_by_role("button", name="File the review").click()
+    page.wait_for_load_state()
+
+
 PAGES = [
     Page("home", "/"),
     Page("sign-in", "/accounts/login/"),
@@ -78,6 +96,10 @@ PAGES = [
     Page("verify", "/verify/"),
     Page("verify-code", lambda w: "/verify/%s/" % w["assessment"].verification_code),
     Page("stack", "/stack/", role="registrar"),
+    Page("review-case", review_case, role="provider"),
+    Page("review-case-refused", review_case, role="provider", prepare=refused_review),
+    Page("review-case-agency", review_case, role="approver"),
+    Page("start-provider-reviews-due", lambda w: (review_case(w), "/")[1], role="provider"),
 ]
 
 

@@ -53,7 +53,7 @@ class Command(BaseCommand):
             rows.append((role, email, password, organisation.name))
 
         # The command is an entry point, so it may reach the apps built on accounts.
-        from assessment.demo import seed_applications
+        from assessment.demo import seed_applications, seed_reviews
         from credentials.demo import seed_assessments, seed_microcredentials
 
         providers = {
@@ -66,4 +66,5 @@ class Command(BaseCommand):
             assessor=User.objects.get(email="assessor@agency.example"),
             approver=User.objects.get(email="approver@agency.example"),
         )
+        seed_reviews(microcredentials)
         return rows

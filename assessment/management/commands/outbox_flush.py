@@ -4,7 +4,7 @@ from assessment.outbox import outbox_flush
 
 
 class Command(BaseCommand):
-    help = "Send every pending outbox email (and any a dead worker left mid-send)."
+    help = "Send every pending outbox email; mark sends a dead worker left mid-send uncertain (never resent automatically)."
 
     def handle(self, *args, **options):
         sent = outbox_flush()

@@ -1,0 +1,101 @@
+"""Periodic review on the pages: what the provider sees is due, with the reminders sent; the
+review form on the case page; the agency's upcoming and overdue reviews partial."""
+
+import pytest
+from django.db import connection
+from django.template.loader import render_to_string
+from django.test.utils import CaptureQueriesContext
+
+from assessment import selectors
+from assessment.models import Application
+from assessment.review import review_sweep
+from tests.factories import OrganisationFactory, UserFactory
+
+from .test_review import DAY, DUE, Provider, _assessment, _case
+
+pytestmark = pytest.mark.django_db
+
+
+def _today(monkeypatch, day):
+    monkeypatch.setattr("assessment.templatetags.reviews._today", lambda: day)
+    monkeypatch.setattr("assessment.views.clock.agency_date", lambda value: day)
+
+
+def test_the_provider_sees_what_is_due_and_the_reminders_already_sent(client, monkeypatch):
+    provider = Provider()
+    assessment = _assessment(provider)
+    later = _assessment(provider)
+    review_sweep(as_of=DUE - 90 * DAY)
+    review_sweep(as_of=DUE - 30 * DAY)
+    _today(monkeypatch, DUE - 29 * DAY)
+    client.force_login(provider.user)
+    for url in ("/", "/applications/"):
+        page = client.get(url).content.decode()
+        assert "Periodic reviews due" in page
+        assert assessment.reference in page and later.reference in page
+        # Queued, not yet delivered: these tests run no worker.
+        assert "90 days before: being sent" in page and "30 days before: being sent" in page
+        assert "in 29 days" in page and "Complete the review" in page
+    # Another provider sees none of it.
+    client.force_login(UserFactory(role="provider", organisation=OrganisationFactory(name="Maple Leaf Skills")))
+    assert assessment.reference not in client.get("/").content.decode()
+
+
+def test_the_review_case_page_files_the_review_with_its_declaration(client, monkeypatch):
+    provider = Provider()
+    assessment = _assessment(provider)
+    review_sweep(as_of=DUE - 90 * DAY)
+    case = _case(assessment)
+    _today(monkeypatch, DUE - 80 * DAY)
+    client.force_login(provider.user)
+    page = client.get("/applications/%d/" % case.pk).content.decode()
+    assert "Periodic review of assessment" in page and assessment.reference in page
+    assert "What happens to this micro-credential?" in page and "File the review" in page
+    assert "90 days before: sent" in page or "90 days before: being sent" in page
+    invalid = client.post("/applications/%d/submit/" % case.pk, {"declaration": "continue"})
+    assert invalid.status_code == 400 and "This field is required" in invalid.content.decode()
+    response = client.post("/applications/%d/submit/" % case.pk,
+                           {"declaration": "continue", "summary": "Taught as assessed."}, follow=True)
+    assert "Your review is filed" in response.content.decode()
+    case = Application.objects.get(pk=case.pk)
+    assert (case.state, case.declaration) == ("submitted", "continue")
+    assert "Continue unchanged" in response.content.decode()
+
+
+def test_the_agency_partial_lists_overdue_and_upcoming_reviews_in_constant_queries():
+    provider = Provider()
+    overdue = _assessment(provider)
+    review_sweep(as_of=DUE - 90 * DAY)
+    review_sweep(as_of=DUE + 7 * DAY)
+    assessor = UserFactory(role="assessor")
+    today = DUE + 8 * DAY
+
+    def render():
+        reviews = selectors.reviews_due(user=assessor, as_of=today)
+        return render_to_string("assessment/_reviews_due.html", {
+            "overdue": [r for r in reviews if r.overdue], "upcoming": [r for r in reviews if not r.overdue],
+            "days_ahead": 90,
+        })
+
+    with CaptureQueriesContext(connection) as one:
+        html = render()
+    assert "Overdue (1)" in html and overdue.reference in html and "lapses 2027-04-01" in html
+    assert "7 days after: sent" in html or "7 days after: being sent" in html
+    for _ in range(5):
+        _assessment(Provider())
+    review_sweep(as_of=DUE - 60 * DAY)
+    with CaptureQueriesContext(connection) as many:
+        html = render()
+    assert len(many) == len(one)
+    # Providers and registrars get nothing from the agency's selector.
+    assert selectors.reviews_due(user=UserFactory(role="registrar"), as_of=today) == []
+
+
+def test_the_agency_partial_renders_through_its_template_tag(client):
+    from django.template import Context, Template
+
+    provider = Provider()
+    _assessment(provider)
+    approver = UserFactory(role="approver")
+    html = Template("{% load reviews %}{% agency_reviews_due user %}").render(Context({"user": approver}))
+    assert "Periodic reviews" in html and "Due in the next 90 days" in html
