@@ -347,4 +347,5 @@ def test_a_nul_character_in_a_register_filter_is_a_400_not_a_server_error(client
     assert response.status_code == 400
     assert "NUL" in str(response.json())
     page = client.get("/register/?" + query)
-    assert page.status_code == 200
+    assert page.status_code == 400
+    assert "A NUL character is in" in page.content.decode()
