@@ -28,6 +28,7 @@ from .serializers import (
     StackInputSerializer,
     StackSerializer,
     VerificationSerializer,
+    verification_data,
 )
 
 REGISTER_FILTERS = [
@@ -129,10 +130,10 @@ class VerifyCodeView(APIView):
 
     @extend_schema(responses={200: VerificationSerializer, **document_errors(404, 429)})
     def get(self, request, code):
-        assessment = selectors.assessment_by_code(code)
-        if assessment is None:
+        facts = selectors.verification_by_code(code)
+        if facts is None:
             raise NotFound("No assessment has this verification code.")
-        return Response(VerificationSerializer(assessment).data)
+        return Response(verification_data(facts))
 
 
 class VerifyLetterView(APIView):
