@@ -13,7 +13,7 @@ from .models import Application, ApplicationEvent, InformationRequest, InternalN
 def _with_workflow(queryset):
     """Everything the case's JSON, its page and its clock read, in a fixed number of queries."""
     return queryset.select_related(
-        "provider", "microcredential", "microcredential__provider", "assigned_to", "assessment",
+        "provider", "microcredential", "microcredential__provider", "assigned_to", "assessment", "decision_letter",
     ).prefetch_related(
         Prefetch("events", queryset=ApplicationEvent.objects.select_related("actor").order_by("at", "id")),
         Prefetch("microcredential__attachments", queryset=Attachment.objects.order_by("uploaded_at", "id")),
@@ -85,3 +85,8 @@ def open_application_for(microcredential):
         .exclude(state__in=Application.CLOSED_STATES)
         .first()
     )
+
+
+def decision_letter_of(application):
+    """The stored decision letter of a case, or None (not declined, or still being produced)."""
+    return getattr(application, "decision_letter", None)

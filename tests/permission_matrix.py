@@ -109,6 +109,11 @@ MATRIX = {
         "get", lambda w: "/api/v1/applications/%d/" % w["application"].pk,
         {**PROVIDER_AND_AGENCY(200), "registrar": 403},
     ),
+    # The world's application is a draft: it has no decision letter.
+    "api-application-decision-letter": (
+        "get", lambda w: "/api/v1/applications/%d/decision-letter/" % w["application"].pk,
+        {**PROVIDER_AND_AGENCY(404), "registrar": 403},
+    ),
     # An empty body on an incomplete draft: the provider gets the missing elements (400).
     # The world's application is an incomplete draft: an empty body names the missing field
     # (400) for those who may act; actions not open on a draft answer 409.
