@@ -209,6 +209,10 @@ MATRIX = {
     "api-verify-letter": ("post", "/api/v1/verify/letter/", ALL(400)),
     "api-verify-certificate": ("get", "/api/v1/verify/certificate.pem", ALL(200)),
     "api-stack": ("post", "/api/v1/stack/", {**signed_in(400, anonymous=401), "provider": 403}),
+    # Exports and bulk verification: registrars and the agency; an empty body is a 400.
+    "api-stack-csv": ("post", "/api/v1/stack/csv/", {**signed_in(400, anonymous=401), "provider": 403}),
+    "api-stack-pdf": ("post", "/api/v1/stack/pdf/", {**signed_in(400, anonymous=401), "provider": 403}),
+    "api-verify-bulk": ("post", "/api/v1/verify/bulk/", {**signed_in(400, anonymous=401), "provider": 403}),
     "register:list": ("get", "/register/", ALL(200)),
     "register:detail": ("get", lambda w: "/register/%s/" % w["assessment"].reference, ALL(200)),
     "register:revoke": (
@@ -226,6 +230,8 @@ MATRIX = {
         # No codes: the form comes back with its error.
         ("post", "/stack/", {**signed_in(200, anonymous=302), "provider": 403}),
     ],
+    # No file: the calculator's page comes back (400) saying what to give.
+    "register:bulk-verify": ("post", "/stack/bulk-verify/", {**signed_in(400, anonymous=302), "provider": 403}),
 }
 
 

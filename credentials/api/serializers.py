@@ -256,6 +256,10 @@ class LetterUploadSerializer(serializers.Serializer):
     file = serializers.FileField(allow_empty_file=True)
 
 
+class BulkVerifyUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(allow_empty_file=True, help_text="A CSV file of verification codes, UTF-8.")
+
+
 class LetterVerificationSerializer(serializers.Serializer):
     authentic = serializers.BooleanField()
     signature_valid = serializers.BooleanField()
