@@ -6,6 +6,7 @@ import weakref
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
+from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.throttling import SimpleRateThrottle
 
@@ -32,6 +33,17 @@ def _redis_count(cache):
     if script is None:
         script = _scripts[cache] = cache._cache.get_client(write=True).register_script(_COUNT_SCRIPT)
     return script
+
+
+class JsonOnly(BaseContentNegotiation):
+    """For endpoints that only ever answer JSON: the first renderer, without parsing the
+    client's Accept header (DRF's documented IgnoreClientContentNegotiation)."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0]
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return (renderers[0], renderers[0].media_type)
 
 
 @functools.lru_cache(maxsize=16)

@@ -8,11 +8,12 @@ from rest_framework import generics
 from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import can_read_full_register, is_approver, require
-from config.api import Pagination
+from config.api import JsonOnly, Pagination
 from config.errors import Conflict, document_errors
 
 from .. import bulk_verification, selectors, services, stack_export, stacking
@@ -128,6 +129,9 @@ class VerifyCodeView(APIView):
     the same 404."""
 
     permission_classes = [AllowAny]
+    # The busiest public endpoint answers JSON only: no browsable page, no Accept parsing.
+    renderer_classes = [JSONRenderer]
+    content_negotiation_class = JsonOnly
 
     @extend_schema(responses={200: VerificationSerializer, **document_errors(404, 429)})
     def get(self, request, code):
