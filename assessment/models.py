@@ -439,3 +439,22 @@ class ClosureDay(models.Model):
 
     def __str__(self):
         return "%s (%s)" % (self.date.isoformat(), self.reason)
+
+
+class DecisionLetter(models.Model):
+    """The signed letter of a declined application: the provider's and the agency's record of
+    the decision and its reasons. Private to them: never in the register, never verified by
+    code (it names no assessment). One per case, produced once, never replaced."""
+
+    application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="decision_letter")
+    # Under MEDIA_ROOT, which no URL serves: the case's API view serves it to those who may see the case.
+    file = models.FileField(upload_to="decision-letters/%Y/", max_length=300)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    issued_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["application_id"]
+
+    def __str__(self):
+        return "Decision letter of %s" % self.application

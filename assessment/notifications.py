@@ -134,3 +134,22 @@ def review_lapsed(assessment, *, key):
         subject="Lapsed: %s (%s)" % (assessment.title, assessment.reference),
         context=_review_context(assessment, path=reverse("register:detail", args=[assessment.reference])),
     )
+
+
+def assessment_revoked(assessment):
+    """The provider learns that its register entry was revoked, why and from when."""
+    outbox_enqueue(
+        key="assessment:%d:revoked" % assessment.pk,
+        recipients=provider_addresses(assessment.provider_id),
+        template="assessment_revoked",
+        subject="Assessment revoked: %s (%s)" % (assessment.title, assessment.reference),
+        context={
+            "assessment": assessment,
+            "path": reverse("register:detail", args=[assessment.reference]),
+        },
+    )
+
+
+def on_assessment_revoked(sender, *, assessment, **kwargs):
+    """Receiver of credentials.signals.assessment_revoked (connected in AssessmentConfig.ready)."""
+    assessment_revoked(assessment)

@@ -25,7 +25,7 @@ def _with_workflow(queryset):
     """Everything the case's JSON, its page and its clock read, in a fixed number of queries."""
     return queryset.select_related(
         "provider", "microcredential", "microcredential__provider", "assigned_to", "assessment",
-        "reviewed_assessment",
+        "reviewed_assessment", "decision_letter",
     ).prefetch_related(
         Prefetch("events", queryset=ApplicationEvent.objects.select_related("actor").order_by("at", "id")),
         Prefetch("microcredential__attachments", queryset=Attachment.objects.order_by("uploaded_at", "id")),
@@ -226,3 +226,8 @@ def review_for_case(*, application, as_of):
         opens_on=opens_on(due_date) if due_date else None, lapses_on=lapses_on(due_date) if due_date else None,
         days_left=(due_date - as_of).days if due_date else 0, case=application, reminders=reminders,
     )
+
+
+def decision_letter_of(application):
+    """The stored decision letter of a case, or None (not declined, or still being produced)."""
+    return getattr(application, "decision_letter", None)

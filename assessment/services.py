@@ -2,11 +2,13 @@
 acts and the state, changing it, writing the case's history in the same transaction and
 queueing its emails for after the commit (through the outbox)."""
 
+import hashlib
 import logging
 from decimal import Decimal, InvalidOperation
 
 import numpy as np
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_fsm import can_proceed
@@ -21,6 +23,7 @@ from credentials.services import (
     assessment_issue,
     assessment_renew,
     assessment_revoke,
+    decision_letter_issue,
     microcredential_changes_since,
     microcredential_lock,
     microcredential_unlock,
@@ -33,6 +36,7 @@ from .models import (
     Application,
     ApplicationEvent,
     ClosureDay,
+    DecisionLetter,
     InformationRequest,
     InternalNote,
     Recommendation,
@@ -479,6 +483,7 @@ def application_sign_off(*, actor, application, comment=""):
         application.approve()
     else:
         application.decline()
+        decision_letter_queue(application)
     application.decided_at = now
     _clock_refresh(application)
     _save(application, "decided_at", "assessment")
@@ -513,6 +518,50 @@ def _review_decided(application, recommendation, *, actor, decided_on):
             actor=actor, assessment=assessment,
             reason="The periodic review (%s) was declined: %s" % (application.reference, recommendation.reasons),
         )
+
+def decision_letter_queue(application) -> None:
+    """Produce the decline's signed letter once the decision is committed: rendering and
+    signing never run inside the sign-off's transaction."""
+    from .tasks import decision_letter_produce
+
+    application_id = application.pk
+    transaction.on_commit(lambda: decision_letter_produce.delay(application_id))
+
+
+def decision_letter_produce(*, application_id) -> DecisionLetter | None:
+    """Render, sign and store the decision letter of a declined case; the Celery task calls
+    this. Safe to run twice: signed bytes differ on every run (the signature carries the
+    time), so the guard is the stored letter itself, checked again under the case's row lock;
+    the letter is dated the day of the decision, whenever it is produced. Raises
+    SigningKeyUnavailable (the task retries) rather than storing an unsigned letter."""
+    existing = DecisionLetter.objects.filter(application_id=application_id).first()
+    if existing is not None:
+        return existing
+    application = Application.objects.select_related("provider", "microcredential").get(pk=application_id)
+    recommendation = (
+        application.recommendations.filter(outcome=Recommendation.Outcome.DECLINE, signed_off_by__isnull=False)
+        .select_related("signed_off_by").order_by("-signed_off_at", "-id").first()
+    )
+    if application.state != State.DECLINED or recommendation is None:
+        logger.warning("application %s is not declined; no decision letter", application_id)
+        return None
+    reasons = [line.strip() for line in recommendation.reasons.splitlines() if line.strip()]
+    signed = decision_letter_issue(
+        reference=application.reference, provider=application.provider, microcredential=application.microcredential,
+        reasons=reasons, approver=recommendation.signed_off_by, letter_date=clock.agency_date(application.decided_at),
+    )
+    with transaction.atomic():
+        Application.objects.select_for_update().filter(pk=application_id).first()
+        existing = DecisionLetter.objects.filter(application_id=application_id).first()
+        if existing is not None:
+            return existing
+        letter = DecisionLetter(
+            application_id=application_id, sha256=hashlib.sha256(signed).hexdigest(), size=len(signed),
+        )
+        letter.file.save("%s-decision.pdf" % application.reference, ContentFile(signed), save=False)
+        letter.save()
+    logger.info("decision letter of %s stored (sha256 %s)", application.reference, letter.sha256)
+    return letter
 
 
 @transaction.atomic

@@ -1,8 +1,18 @@
 """Celery tasks of the casework: ids in, a service does the work; each safe to run twice."""
 
+import logging
+
 from celery import shared_task
 
-from . import outbox
+from credentials.letters.keys import SigningKeyUnavailable
+
+from . import outbox, services
+
+logger = logging.getLogger(__name__)
+
+# As the assessment letter's task: about a day of retries at the longest back-off.
+LETTER_MAX_RETRIES = 150
+LETTER_RETRY_MAX_SECONDS = 600
 
 
 @shared_task(bind=True, max_retries=6, acks_late=True)
@@ -28,3 +38,20 @@ def review_sweep_task():
     from .review import review_sweep
 
     return str(review_sweep())
+
+
+@shared_task(bind=True, acks_late=True, max_retries=LETTER_MAX_RETRIES)
+def decision_letter_produce(self, application_id):
+    """Produce a declined case's signed letter. A missing or unreadable signing key is an
+    operator's fault to fix: the task logs an error and retries, and the case page shows the
+    letter as being produced meanwhile (never a broken or unsigned file)."""
+    try:
+        letter = services.decision_letter_produce(application_id=application_id)
+    except SigningKeyUnavailable as exc:
+        logger.error("decision letter of application %s not signed, will retry: %s", application_id, exc)
+        if self.request.is_eager:
+            # Inline (the embedded setup): retrying in place would only fail again, and
+            # raising would turn the approver's committed sign-off into an error page.
+            return None
+        raise self.retry(exc=exc, countdown=min(LETTER_RETRY_MAX_SECONDS, 30 * 2 ** self.request.retries)) from exc
+    return letter.pk if letter else None

@@ -6,6 +6,8 @@ from django import forms
 
 from config.forms import OntarioFormMixin
 
+from .bulk_verification import MAX_BYTES as BULK_MAX_BYTES
+from .bulk_verification import MAX_ROWS as BULK_MAX_ROWS
 from .letters.verify import MAX_LETTER_BYTES
 from .models import Assessment, Level, TransferCategory
 
@@ -78,3 +80,29 @@ class StackForm(OntarioFormMixin, forms.Form):
         if len(items) > 200:
             raise forms.ValidationError("Enter at most 200 codes at a time.")
         return items
+
+
+class BulkVerifyForm(OntarioFormMixin, forms.Form):
+    file = forms.FileField(
+        label="CSV file of verification codes", required=False,
+        help_text="One code a row, in the first column or under a \u201ccode\u201d header; a completion date "
+                  "(YYYY-MM-DD) may follow each code. Up to %d rows." % BULK_MAX_ROWS,
+    )
+    # The rows of a file already checked, sent back to download its results as CSV.
+    codes = forms.CharField(required=False, widget=forms.HiddenInput, max_length=BULK_MAX_BYTES)
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("file")
+        if upload is None and not cleaned.get("codes"):
+            self.add_error("file", "Choose a CSV file of verification codes.")
+        elif upload is not None and upload.size > BULK_MAX_BYTES:
+            self.add_error("file", "The file is larger than %d KB. Split it: at most %d codes a file."
+                           % (BULK_MAX_BYTES // 1024, BULK_MAX_ROWS))
+        return cleaned
+
+    def content(self) -> bytes:
+        upload = self.cleaned_data.get("file")
+        if upload is not None:
+            return upload.read(BULK_MAX_BYTES + 1)
+        return self.cleaned_data["codes"].encode()

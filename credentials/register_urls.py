@@ -11,4 +11,5 @@ urlpatterns = [
     path("verify/", views.verify, name="verify"),
     path("verify/<str:code>/", views.verify_code, name="verify-code"),
     path("stack/", views.stack, name="stack"),
+    path("stack/bulk-verify/", views.bulk_verify, name="bulk-verify"),
 ]

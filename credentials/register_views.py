@@ -5,18 +5,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.permissions import can_read_full_register, is_approver
 from config.api import AnonThrottle
 from config.errors import NotPermitted
 
-from . import selectors, services, stacking
+from . import bulk_verification, selectors, services, stack_export, stacking
 from .api.register import register_filter
 from .codes import verification_code_normalise
 from .letters.keys import SigningKeyUnavailable, certificate_fingerprint
-from .register_forms import RegisterSearchForm, StackForm, VerifyCodeForm, VerifyLetterForm
+from .register_forms import BulkVerifyForm, RegisterSearchForm, StackForm, VerifyCodeForm, VerifyLetterForm
 from .verification import letter_verify
 
 PAGE_SIZE = 25
@@ -118,14 +120,65 @@ def verify_code(request, code):
     }, status=200 if assessment else 404)
 
 
+def download(content, *, content_type, filename):
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = 'attachment; filename="%s"' % filename
+    return response
+
+
+def stack_download(stack, export, user):
+    """The calculator's result as a CSV or the PDF summary (None for any other `export`)."""
+    stamp = timezone.localtime().strftime("%Y-%m-%d-%H%M")
+    if export == "csv":
+        return download(stack_export.stack_csv(stack), content_type="text/csv; charset=utf-8",
+                        filename="stacking-%s.csv" % stamp)
+    if export == "pdf":
+        return download(stack_export.stack_pdf(stack, run_by=user), content_type="application/pdf",
+                        filename="stacking-%s.pdf" % stamp)
+    return None
+
+
+def bulk_results_download(results):
+    return download(bulk_verification.results_csv(results), content_type="text/csv; charset=utf-8",
+                    filename="verification-%s.csv" % timezone.localtime().strftime("%Y-%m-%d-%H%M"))
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def stack(request):
+    """The calculator; the same POST with `export` (csv or pdf) downloads the result."""
     if not can_read_full_register(request.user):
         raise NotPermitted("The stacking calculator is for registrars and the agency.")
     form = StackForm(request.POST or None)
     result = None
     if request.method == "POST" and form.is_valid():
         result = stacking.stack_evaluate(form.cleaned_data["codes"])
-    return render(request, "register/stack.html", {"form": form, "result": result},
+        exported = stack_download(result, request.POST.get("export"), request.user)
+        if exported is not None:
+            return exported
+    return render(request, "register/stack.html", {"form": form, "result": result, "bulk_form": BulkVerifyForm()},
                   status=400 if form.is_bound and not form.is_valid() else 200)
+
+
+@login_required
+@require_POST
+def bulk_verify(request):
+    """Check a CSV file of codes: the results on the page, or (with `export=csv`) as a CSV."""
+    if not can_read_full_register(request.user):
+        raise NotPermitted("Bulk verification is for registrars and the agency.")
+    form = BulkVerifyForm(request.POST, request.FILES)
+    results = items = None
+    if form.is_valid():
+        try:
+            items = bulk_verification.codes_from_csv(form.content())
+        except bulk_verification.BulkFileRejected as rejected:
+            form.add_error("file", rejected.message)
+        else:
+            results = bulk_verification.bulk_verify(items)
+            if request.POST.get("export") == "csv":
+                return bulk_results_download(results)
+    return render(request, "register/stack.html", {
+        "form": StackForm(), "bulk_form": form, "bulk_results": results,
+        "bulk_codes": bulk_verification.items_csv(items) if items else "",
+        "bulk_problems": sum(1 for result in results or () if result.problem),
+    }, status=200 if results is not None else 400)

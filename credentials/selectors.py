@@ -4,11 +4,18 @@ A provider sees only its organisation's records and the agency sees all: anythin
 simply not found (404), never "forbidden", so ids reveal nothing.
 """
 
+import datetime as dt
+import functools
+from dataclasses import dataclass
+from decimal import Decimal
+
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import F, Prefetch, Q
 from django.http import Http404
+from django.utils import timezone
 
+from accounts.models import Organisation
 from accounts.permissions import can_read_full_register, is_agency_staff, is_provider
 
 from .codes import verification_code_normalise
@@ -133,6 +140,91 @@ def assessment_by_code(code):
         .prefetch_related(Prefetch("letters", queryset=Letter.objects.order_by("version")))
         .filter(verification_code=canonical)
         .first()
+    )
+
+
+@dataclass(frozen=True)
+class LetterFacts:
+    version: int
+    issued_at: dt.datetime
+    sha256: str
+
+
+@dataclass(frozen=True)
+class VerificationFacts:
+    """What verification by code answers: the entry's status and facts, read in one query."""
+
+    status: str
+    status_label: str
+    status_reason: str
+    reference: str
+    title: str
+    provider: str
+    level: str
+    level_name: str
+    credits: Decimal
+    transfer_category: str
+    subject_area: str
+    current_from: dt.date
+    current_until: dt.date | None
+    review_due_date: dt.date
+    letters: tuple
+
+
+@functools.cache
+def _verification_sql():
+    """The entry by code, joined to its level, its provider and (outer) its letter versions:
+    one row per version. Written once per process rather than compiled by the ORM on every
+    call: the compilation of these joins costs the public endpoint more than the query does."""
+    quote = connection.ops.quote_name
+    assessment, organisation, level, letter = (
+        quote(model._meta.db_table) for model in (Assessment, Organisation, Level, Letter)
+    )
+    return (
+        "SELECT a.status, a.status_reason, a.reference, a.title, p.name, a.level_id, l.name, a.credits,"
+        " a.transfer_category, a.subject_area, a.current_from, a.current_until, a.review_due_date,"
+        " v.version, v.issued_at, v.sha256"
+        " FROM %s a JOIN %s p ON p.id = a.provider_id JOIN %s l ON l.id = a.level_id"
+        " LEFT JOIN %s v ON v.assessment_id = a.id"
+        " WHERE a.verification_code = %%s" % (assessment, organisation, level, letter)
+    )
+
+
+def _date(value):
+    # PostgreSQL answers dates; SQLite answers their ISO text.
+    return value if value is None or isinstance(value, dt.date) else dt.date.fromisoformat(value)
+
+
+def _timestamp(value):
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    return value if timezone.is_aware(value) else timezone.make_aware(value, dt.UTC)
+
+
+def verification_by_code(code) -> VerificationFacts | None:
+    """The facts a verification code names, whatever the status (a revoked entry must say so),
+    or None; malformed codes are simply unknown. The public, throttled, most-asked read of
+    the system: one query of plain values, no model instances."""
+    canonical = verification_code_normalise(code)
+    if canonical is None:
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(_verification_sql(), [canonical])
+        rows = cursor.fetchall()
+    if not rows:
+        return None
+    (status, reason, reference, title, provider, level, level_name, credits, category, subject,
+     current_from, current_until, review_due_date) = rows[0][:13]
+    letters = sorted(
+        (LetterFacts(version, _timestamp(issued_at), sha256) for *_, version, issued_at, sha256 in rows
+         if version is not None),
+        key=lambda letter: letter.version,
+    )
+    return VerificationFacts(
+        status=status, status_label=Assessment.Status(status).label, status_reason=reason, reference=reference,
+        title=title, provider=provider, level=level, level_name=level_name, credits=Decimal(str(credits)),
+        transfer_category=category, subject_area=subject, current_from=_date(current_from),
+        current_until=_date(current_until), review_due_date=_date(review_due_date), letters=tuple(letters),
     )
 
 

@@ -24,7 +24,7 @@ from django.utils.text import get_valid_filename
 from accounts.permissions import is_approver, is_provider
 from config.errors import Conflict, DomainError, NotPermitted
 
-from . import file_kinds, selectors
+from . import file_kinds, selectors, signals
 from .codes import verification_code_new
 from .completeness import RECOMMENDED, REQUIRED
 from .letters.render import AssessmentLetter, DecisionLetter, assessment_letter_pdf, decision_letter_pdf
@@ -394,17 +394,10 @@ def assessment_revoke(*, actor, assessment, reason) -> Assessment:
     # A learner who completed it before today keeps the credit (product.md, statuses).
     assessment.current_until = assessment.current_until or timezone.localdate()
     assessment.save(update_fields=["status", "status_reason", "current_until"])
-    assessment_id = assessment.pk
-    transaction.on_commit(lambda: assessment_revoked_notify(assessment_id=assessment_id))
+    # The casework tells the provider (its outbox), in this transaction.
+    signals.assessment_revoked.send(sender=Assessment, assessment=assessment, actor=actor)
     logger.info("assessment %s revoked by user %s", assessment.reference, actor.pk)
     return assessment
-
-
-def assessment_revoked_notify(*, assessment_id) -> None:
-    """Seam for the outbox (assessment app, being built alongside): tell the provider that
-    the assessment was revoked and why. Called once the revocation has committed; until the
-    outbox lands it only logs, so nothing here imports the casework."""
-    logger.info("assessment %s revoked: provider notification pending the outbox", assessment_id)
 
 
 def _assessment_locked(assessment):

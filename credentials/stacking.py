@@ -83,6 +83,12 @@ def _problem(assessment, code, completed_on, seen):
         return UNKNOWN
     if code in seen:
         return REPEATED
+    return standing_problem(assessment, completed_on)
+
+
+def standing_problem(assessment, completed_on):
+    """Why the entry would not count for a learner who completed it on `completed_on` (None
+    when it counts); without a date, whether it counts today."""
     if assessment.status == Assessment.Status.REVOKED:
         return REVOKED
     if completed_on is not None:

@@ -109,6 +109,11 @@ MATRIX = {
         "get", lambda w: "/api/v1/applications/%d/" % w["application"].pk,
         {**PROVIDER_AND_AGENCY(200), "registrar": 403},
     ),
+    # The world's application is a draft: it has no decision letter.
+    "api-application-decision-letter": (
+        "get", lambda w: "/api/v1/applications/%d/decision-letter/" % w["application"].pk,
+        {**PROVIDER_AND_AGENCY(404), "registrar": 403},
+    ),
     # An empty body on an incomplete draft: the provider gets the missing elements (400).
     # The world's application is an incomplete draft: an empty body names the missing field
     # (400) for those who may act; actions not open on a draft answer 409.
@@ -204,6 +209,10 @@ MATRIX = {
     "api-verify-letter": ("post", "/api/v1/verify/letter/", ALL(400)),
     "api-verify-certificate": ("get", "/api/v1/verify/certificate.pem", ALL(200)),
     "api-stack": ("post", "/api/v1/stack/", {**signed_in(400, anonymous=401), "provider": 403}),
+    # Exports and bulk verification: registrars and the agency; an empty body is a 400.
+    "api-stack-csv": ("post", "/api/v1/stack/csv/", {**signed_in(400, anonymous=401), "provider": 403}),
+    "api-stack-pdf": ("post", "/api/v1/stack/pdf/", {**signed_in(400, anonymous=401), "provider": 403}),
+    "api-verify-bulk": ("post", "/api/v1/verify/bulk/", {**signed_in(400, anonymous=401), "provider": 403}),
     "register:list": ("get", "/register/", ALL(200)),
     "register:detail": ("get", lambda w: "/register/%s/" % w["assessment"].reference, ALL(200)),
     "register:revoke": (
@@ -221,6 +230,8 @@ MATRIX = {
         # No codes: the form comes back with its error.
         ("post", "/stack/", {**signed_in(200, anonymous=302), "provider": 403}),
     ],
+    # No file: the calculator's page comes back (400) saying what to give.
+    "register:bulk-verify": ("post", "/stack/bulk-verify/", {**signed_in(400, anonymous=302), "provider": 403}),
 }
 
 

@@ -48,3 +48,50 @@ def test_unknown_pages_answer_404_in_the_agency_design(client):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
+
+
+@pytest.mark.parametrize("path", [
+    "/api/v1/assessments/?q=data%00viz",
+    "/api/v1/applications/?ordering=sla_due_date%00",
+    "/api/v1/assessments/?page=1%00",
+    "/api/v1/verify/ABCD-EFGH-JKMN-PQRS/?x%00=1",
+])
+def test_a_nul_in_a_query_parameter_answers_400_json_naming_the_field(client, path):
+    response = client.get(path)
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    body = response.json()
+    assert list(body) and all("NUL character" in messages[0] for messages in body.values())
+
+
+def test_a_nul_in_a_form_value_answers_400_with_a_page(client):
+    response = client.post("/accounts/login/", {"username": "a@b.example\x00", "password": "x"})
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert "A NUL character is in username;" in content
+    assert "<html" in content
+
+
+def test_a_nul_in_a_page_query_answers_400_with_a_page(client):
+    response = client.get("/register/?q=data%00viz")
+    assert response.status_code == 400
+    assert "A NUL character is in q;" in response.content.decode()
+
+
+def test_a_nul_in_a_json_api_form_post_answers_400(client):
+    response = client.post("/api/v1/auth/token/", {"email": "a\x00@b.example", "password": "x"})
+    assert response.status_code == 400
+    assert response.json() == {"email": ["This value contains a NUL character, which no field of this service accepts."]}
+
+
+def test_nul_bytes_inside_an_uploaded_file_are_not_refused_by_the_guard(client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("letter.pdf", b"%PDF-1.7\n\x00\x01binary", content_type="application/pdf")
+    response = client.post("/api/v1/verify/letter/", {"file": upload})
+    assert response.status_code == 200
+    assert response.json()["authentic"] is False
+
+
+def test_requests_without_nul_pass_untouched(client):
+    assert client.get("/api/v1/assessments/?q=data").status_code == 200

@@ -18,6 +18,8 @@ ACTIONS = [
 urlpatterns = [
     path("applications/", views.ApplicationListView.as_view(), name="api-applications"),
     path("applications/<int:pk>/", views.ApplicationDetailView.as_view(), name="api-application"),
+    path("applications/<int:pk>/decision-letter/", views.DecisionLetterView.as_view(),
+         name="api-application-decision-letter"),
     *[
         path(
             "applications/<int:pk>/%s/" % slug,

@@ -1,13 +1,16 @@
 import django_filters
+from django.http import FileResponse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from accounts.permissions import is_agency_staff, is_approver, is_assessor, is_provider, require
-from config.errors import document_errors
+from config.errors import Conflict, document_errors
 from credentials import selectors as credential_selectors
 from credentials.selectors import MAX_ID
 
@@ -118,6 +121,26 @@ class ApplicationDetailView(generics.RetrieveAPIView):
 
     def get_object(self):
         return selectors.application_get(user=self.request.user, pk=self.kwargs["pk"])
+
+
+class DecisionLetterView(APIView):
+    """The signed decision letter of a declined case, as a PDF: for its provider and the
+    agency only (it is never in the register). 409 while it is being produced; 404 when the
+    case was not declined."""
+
+    permission_classes = [require(provider_or_agency)]
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY, **document_errors(401, 403, 404, 409, 429)})
+    def get(self, request, pk):
+        application = selectors.application_get(user=request.user, pk=pk)
+        if application.state != Application.State.DECLINED:
+            raise NotFound("Only a declined case has a decision letter.")
+        letter = selectors.decision_letter_of(application)
+        if letter is None:
+            raise Conflict("The decision letter is still being produced; try again in a minute.", state="pending")
+        response = FileResponse(letter.file.open("rb"), content_type="application/pdf")
+        response["Content-Disposition"] = 'attachment; filename="%s-decision.pdf"' % application.reference
+        return response
 
 
 # 415 when the body is not JSON, a form or multipart (or cannot be parsed as what it claims).

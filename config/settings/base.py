@@ -45,6 +45,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After authentication and messages: the refusal page is drawn like any other page.
+    "config.errors.NulParameterMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.errors.DomainErrorMiddleware",
 ]

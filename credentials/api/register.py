@@ -1,7 +1,6 @@
 """The register, verification and stacking APIs (contract.md, "Register of assessments" and
 "Verification"). Thin: scope through selectors, act through services."""
 
-from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -9,26 +8,29 @@ from rest_framework import generics
 from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import can_read_full_register, is_approver, require
-from config.api import Pagination
+from config.api import JsonOnly, Pagination
 from config.errors import Conflict, document_errors
 
-from .. import selectors, services, stacking
+from .. import bulk_verification, selectors, services, stack_export, stacking
 from ..letters.keys import signing_certificate_pem
 from ..letters.verify import MAX_LETTER_BYTES
 from ..models import Assessment, TransferCategory
 from ..verification import letter_verify
 from .serializers import (
     AssessmentSerializer,
+    BulkVerifyUploadSerializer,
     LetterUploadSerializer,
     LetterVerificationSerializer,
     RevokeSerializer,
     StackInputSerializer,
     StackSerializer,
     VerificationSerializer,
+    verification_data,
 )
 
 REGISTER_FILTERS = [
@@ -42,11 +44,8 @@ REGISTER_FILTERS = [
 
 
 def register_filter(queryset, params):
-    """The contract's filters; a value that cannot match (an unknown status) simply finds nothing."""
-    # PostgreSQL text cannot hold NUL; such a value is not a search anyone meant to make.
-    unreadable = sorted(name for name, value in params.items() if isinstance(value, str) and "\x00" in value)
-    if unreadable:
-        raise ValidationError({name: ["This value contains a NUL character."] for name in unreadable})
+    """The contract's filters; a value that cannot match (an unknown status) simply finds nothing.
+    A NUL character never gets here: config.errors.NulParameterMiddleware answers 400 first."""
     for name, lookup in (("level", "level_id"), ("field_of_study", "field_of_study_id"),
                          ("status", "status"), ("transfer_category", "transfer_category")):
         value = (params.get(name) or "").strip()
@@ -130,13 +129,16 @@ class VerifyCodeView(APIView):
     the same 404."""
 
     permission_classes = [AllowAny]
+    # The busiest public endpoint answers JSON only: no browsable page, no Accept parsing.
+    renderer_classes = [JSONRenderer]
+    content_negotiation_class = JsonOnly
 
     @extend_schema(responses={200: VerificationSerializer, **document_errors(404, 429)})
     def get(self, request, code):
-        assessment = selectors.assessment_by_code(code)
-        if assessment is None:
+        facts = selectors.verification_by_code(code)
+        if facts is None:
             raise NotFound("No assessment has this verification code.")
-        return Response(VerificationSerializer(assessment).data)
+        return Response(verification_data(facts))
 
 
 class VerifyLetterView(APIView):
@@ -182,3 +184,69 @@ class StackView(APIView):
         return Response(StackSerializer(result).data)
 
 
+
+
+def _download(content, *, content_type, filename):
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = 'attachment; filename="%s"' % filename
+    return response
+
+
+class StackCsvView(APIView):
+    """The stacking calculator's result as CSV: one row per item in the order given
+    (position, code, completed_on, reference, title, provider, level, credits,
+    transfer_category, status, counted, problem, problem_detail)."""
+
+    permission_classes = [require(can_read_full_register)]
+
+    @extend_schema(request=StackInputSerializer,
+                   responses={(200, "text/csv"): OpenApiTypes.STR, **document_errors(400, 401, 403, 415, 429)})
+    def post(self, request):
+        serializer = StackInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        result = stacking.stack_evaluate(serializer.validated_data["items"])
+        return _download(stack_export.stack_csv(result), content_type="text/csv; charset=utf-8",
+                         filename="stacking.csv")
+
+
+class StackPdfView(APIView):
+    """The stacking calculator's result as a one-page PDF summary to file: the items, their
+    status and whether each counts, the totals by level and transfer category, when it was
+    run and by whom."""
+
+    permission_classes = [require(can_read_full_register)]
+
+    @extend_schema(request=StackInputSerializer,
+                   responses={(200, "application/pdf"): OpenApiTypes.BINARY, **document_errors(400, 401, 403, 415, 429)})
+    def post(self, request):
+        serializer = StackInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        result = stacking.stack_evaluate(serializer.validated_data["items"])
+        return _download(stack_export.stack_pdf(result, run_by=request.user), content_type="application/pdf",
+                         filename="stacking.pdf")
+
+
+class BulkVerifyView(APIView):
+    """Check a CSV file of verification codes (one a row, a header optional, a `completed_on`
+    column optional; at most 1,000 rows, 256 KB) and answer a CSV of results: row, code,
+    completed_on, status, reference, title, provider, level, credits, transfer_category,
+    problem, problem_detail. A file that is not such a CSV is refused whole (400)."""
+
+    permission_classes = [require(can_read_full_register)]
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(
+        request={"multipart/form-data": BulkVerifyUploadSerializer},
+        responses={(200, "text/csv"): OpenApiTypes.STR, **document_errors(400, 401, 403, 415, 429)},
+    )
+    def post(self, request):
+        serializer = BulkVerifyUploadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        upload = serializer.validated_data["file"]
+        if upload.size > bulk_verification.MAX_BYTES:
+            return Response({"file": ["The file is larger than %d KB. Split it: at most %d codes a file." % (
+                bulk_verification.MAX_BYTES // 1024, bulk_verification.MAX_ROWS)]}, status=400)
+        items = bulk_verification.codes_from_csv(upload.read())
+        results = bulk_verification.bulk_verify(items)
+        return _download(bulk_verification.results_csv(results), content_type="text/csv; charset=utf-8",
+                         filename="verification.csv")

@@ -22,7 +22,10 @@ urlpatterns += [
     path("assessments/<str:reference>/letter/", register.AssessmentLetterView.as_view(), name="api-assessment-letter"),
     path("assessments/<str:reference>/revoke/", register.AssessmentRevokeView.as_view(), name="api-assessment-revoke"),
     path("verify/letter/", register.VerifyLetterView.as_view(), name="api-verify-letter"),
+    path("verify/bulk/", register.BulkVerifyView.as_view(), name="api-verify-bulk"),
     path("verify/certificate.pem", register.VerifyCertificateView.as_view(), name="api-verify-certificate"),
     path("verify/<str:code>/", register.VerifyCodeView.as_view(), name="api-verify-code"),
     path("stack/", register.StackView.as_view(), name="api-stack"),
+    path("stack/csv/", register.StackCsvView.as_view(), name="api-stack-csv"),
+    path("stack/pdf/", register.StackPdfView.as_view(), name="api-stack-pdf"),
 ]

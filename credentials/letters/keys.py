@@ -24,7 +24,7 @@ from django.conf import settings
 logger = logging.getLogger(__name__)
 
 # 3072 bits: NIST's size for signatures meant to stay verifiable past 2030; signing one letter
-# costs a few milliseconds either way (benchmarks/letter.py).
+# costs a few milliseconds either way (benchmarks/letters.py).
 DEV_KEY_BITS = 3072
 DEV_CERT_YEARS = 10
 DEV_KEY_NAME = "dev-key.pem"

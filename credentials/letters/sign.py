@@ -69,7 +69,7 @@ def _files_version():
 class AgencySigner(signers.SimpleSigner):
     """pyHanko's SimpleSigner, keeping the parsed private key. SimpleSigner parses the key
     again for every signature, and parsing checks an RSA key's primes: a quarter of a second
-    for 3072 bits, more than the rest of signing a letter together (benchmarks/letter.py)."""
+    for 3072 bits, more than the rest of signing a letter together (benchmarks/letters.py)."""
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)

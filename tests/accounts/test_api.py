@@ -132,3 +132,43 @@ def test_the_openapi_schema_is_valid_and_generates_without_warnings(tmp_path):
     target = tmp_path / "schema.yaml"
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(target))
     assert "/api/v1/me/" in target.read_text()
+
+
+@override_settings(THROTTLE_ANON="3/minute", THROTTLE_USER="1000/minute")
+def test_signed_in_clients_do_not_use_up_the_anonymous_allowance(api, api_as):
+    signed_in = api_as(UserFactory())
+    assert all(signed_in.get("/api/v1/me/").status_code == 200 for _ in range(5))
+    assert [api.get("/api/v1/frameworks/").status_code for _ in range(4)] == [200, 200, 200, 429]
+
+
+@override_settings(THROTTLE_ANON="2/minute")
+def test_a_throttled_answer_says_when_to_retry(api):
+    for _ in range(2):
+        api.get("/api/v1/frameworks/")
+    response = api.get("/api/v1/frameworks/")
+    assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= 60
+
+
+def test_the_throttle_weighs_the_previous_window(settings):
+    """A client that used its allowance late in one minute is still limited early in the next."""
+    from unittest import mock
+
+    from django.contrib.auth.models import AnonymousUser
+    from django.test import RequestFactory
+
+    from config.api import AnonThrottle
+
+    settings.THROTTLE_ANON = "10/minute"
+    request = RequestFactory().get("/")
+    request.user = AnonymousUser()
+
+    def allowed_at(moment, times):
+        with mock.patch.object(AnonThrottle, "timer", lambda self: moment):
+            return [AnonThrottle().allow_request(request, None) for _ in range(times)]
+
+    assert allowed_at(6000 + 59, 10) == [True] * 10
+    # 6 s into the next minute, 90% of the last minute's 10 still count: one more fits.
+    assert allowed_at(6060 + 6, 3) == [True, False, False]
+    # Half way, five.
+    assert allowed_at(6060 + 30, 5).count(True) == 4

@@ -8,6 +8,11 @@ APPROVE = {
     "subject_area": "Data analytics", "rationale": "Outcomes and effort match a level 9 certificate.",
 }
 
+DECLINE = {
+    "outcome": "decline",
+    "reasons": "Below the level claimed.\nThe assessment does not test the stated outcomes.",
+}
+
 
 class Cast:
     """The people of one case: its provider's staff, an assessor and two approvers."""
@@ -34,8 +39,8 @@ class Cast:
             return services.application_request_info(
                 actor=self.assessor, application=application, message="Send the assessment rubric."
             )
-        data = APPROVE if state != "declined" else {"outcome": "decline", "reasons": "Below the level claimed."}
+        data = APPROVE if state not in ("declined", "recommended_decline") else DECLINE
         application = services.application_recommend(actor=self.assessor, application=application, data=data)
-        if state == "recommended":
+        if state in ("recommended", "recommended_decline"):
             return application
         return services.application_sign_off(actor=self.approver, application=application, comment="Agreed.")

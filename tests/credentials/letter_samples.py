@@ -1,4 +1,4 @@
-"""Letters as the Assessment model will describe them, for tests and benchmarks/letter.py.
+"""Letters as the Assessment model will describe them, for tests and benchmarks/letters.py.
 Level names are the Ontario Qualifications Framework's (seed paper, Table 1)."""
 
 import datetime as dt

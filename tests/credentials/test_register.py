@@ -192,6 +192,30 @@ def test_verify_by_code_forgives_case_and_spaces(staff, api):
     assert body["letters"][0]["sha256"] == assessment.letters.get().sha256
 
 
+def test_verify_by_code_answers_what_the_documented_serializer_would_in_one_query(staff, api):
+    """The endpoint writes its answer out by hand (it is the busiest of all); the schema's
+    serializer over the model must give the very same body."""
+    from credentials.api.serializers import VerificationSerializer
+
+    assessment = issue(staff)
+    services.letter_issue(assessment_id=assessment.pk, version=2)
+    with CaptureQueriesContext(connection) as queries:
+        body = api.get("/api/v1/verify/%s/" % assessment.verification_code).json()
+    assert len([q for q in queries.captured_queries if "credentials_" in q["sql"]]) == 1
+    expected = VerificationSerializer(Assessment.objects.get(pk=assessment.pk)).data
+    assert body == json_round_trip(expected)
+    assert [letter["version"] for letter in body["letters"]] == [1, 2]
+    assert body["credits"] == 4.0 and body["current_from"] == "2026-03-02" and body["status_reason"] is None
+
+
+def json_round_trip(data):
+    import json
+
+    from rest_framework.renderers import JSONRenderer
+
+    return json.loads(JSONRenderer().render(data))
+
+
 def test_unknown_and_malformed_codes_answer_the_same_404(staff, api):
     unknown = api.get("/api/v1/verify/AAAA-AAAA-AAAA-AAAA/")
     malformed = api.get("/api/v1/verify/nonsense/")
@@ -273,7 +297,10 @@ def test_an_approver_revokes_and_every_surface_shows_it_at_once(staff, api, api_
     assert response.json()["status"] == "revoked"
     assert response.json()["current_until"] is not None
     assert api.get("/api/v1/assessments/").json()["count"] == 0
-    assert api.get("/api/v1/verify/%s/" % assessment.verification_code).json()["status"] == "revoked"
+    verified = api.get("/api/v1/verify/%s/" % assessment.verification_code).json()
+    assert verified["status"] == "revoked"
+    assert verified["status_reason"] == "The provider misrepresented the hours."
+    assert verified["current_until"] == response.json()["current_until"]
     again = api_as(staff["approver"]).post("/api/v1/assessments/%s/revoke/" % assessment.reference, {"reason": "x"})
     assert again.status_code == 409
     assert again.json()["state"] == "revoked"
@@ -347,4 +374,5 @@ def test_a_nul_character_in_a_register_filter_is_a_400_not_a_server_error(client
     assert response.status_code == 400
     assert "NUL" in str(response.json())
     page = client.get("/register/?" + query)
-    assert page.status_code == 200
+    assert page.status_code == 400
+    assert "A NUL character is in" in page.content.decode()

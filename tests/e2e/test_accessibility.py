@@ -48,6 +48,19 @@ def refused_submit(page, world):
     page.wait_for_load_state()
 
 
+def stack_added_up(page, world):
+    page.locator("#id_codes").fill("%s\nK7QF-3MZP-9WXA-C2HD" % world["assessment"].verification_code)
+    page.get_by_role("button", name="Add up").click()
+    page.get_by_role("button", name="Download the PDF summary").wait_for()
+
+
+def bulk_verified(page, world):
+    data = "code\n%s\nnot-a-code\n" % world["assessment"].verification_code
+    page.set_input_files("#id_file", files=[{"name": "codes.csv", "mimeType": "text/csv", "buffer": data.encode()}])
+    page.get_by_role("button", name="Check the codes").click()
+    page.get_by_role("button", name="Download the results as CSV").wait_for()
+
+
 def microcredential(w):
     return "/microcredentials/%d/" % w["microcredential"].pk
 
@@ -100,6 +113,8 @@ PAGES = [
     Page("review-case-refused", review_case, role="provider", prepare=refused_review),
     Page("review-case-agency", review_case, role="approver"),
     Page("start-provider-reviews-due", lambda w: (review_case(w), "/")[1], role="provider"),
+    Page("stack-result", "/stack/", role="registrar", prepare=stack_added_up),
+    Page("stack-bulk-verify", "/stack/", role="registrar", prepare=bulk_verified),
 ]
 
 

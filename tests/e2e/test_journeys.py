@@ -223,7 +223,7 @@ def journey_4_visitor_checks_the_code_and_the_letter(visitor, screenshot, code, 
 def journey_5_registrar_adds_up_the_stack(registrar, screenshot, code, other_code):
     screenshot(registrar, "5-1-registrar-start-page")
     registrar.get_by_role("link", name="Add up a learner's micro-credentials").click()
-    registrar.get_by_label("Verification codes").fill("%s\n%s 2026-06-30" % (code, other_code))
+    registrar.get_by_label("Verification codes", exact=True).fill("%s\n%s 2026-06-30" % (code, other_code))
     screenshot(registrar, "5-2-stack-codes")
     registrar.get_by_role("button", name="Add up").click()
     expect(registrar.locator(".agency-stack tbody tr")).to_have_count(2)

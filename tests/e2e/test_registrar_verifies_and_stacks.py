@@ -67,7 +67,29 @@ def test_a_registrar_adds_up_a_learners_stack(page, screenshot, transactional_db
     expect(page.locator(".agency-total__number")).to_have_text("8")
     expect(page.locator(".agency-stack tbody tr")).to_have_count(5)
     expect(page.locator(".agency-stack")).to_contain_text("No assessment has this code.")
+    expect(page.get_by_role("button", name="Download the PDF summary")).to_be_visible()
     screenshot(page, "registrar-stack")
+    with page.expect_download() as pdf:
+        page.get_by_role("button", name="Download the PDF summary").click()
+    assert pdf.value.suggested_filename.endswith(".pdf")
+    assert open(pdf.value.path(), "rb").read(5) == b"%PDF-"
+    with page.expect_download() as as_csv:
+        page.get_by_role("button", name="Download as CSV").click()
+    rows = open(as_csv.value.path(), encoding="utf-8").read().splitlines()
+    assert len(rows) == 6 and rows[0].startswith("position,code")
+
+    page.set_input_files("#id_file", files=[{
+        "name": "codes.csv", "mimeType": "text/csv",
+        "buffer": ("code,completed_on\n%s,2026-04-01\n%s,\nK7QF-3MZP-9WXA-C2HD,\n%s,2019-01-01\n" % (
+            first.verification_code, lapsed.verification_code, second.verification_code)).encode(),
+    }])
+    page.get_by_role("button", name="Check the codes").click()
+    expect(page.get_by_role("heading", name="4 codes checked, 3 with a problem")).to_be_visible()
+    screenshot(page, "registrar-bulk-verify")
+    with page.expect_download() as results:
+        page.get_by_role("button", name="Download the results as CSV").click()
+    rows = open(results.value.path(), encoding="utf-8").read().splitlines()
+    assert len(rows) == 5 and rows[0].startswith("row,code,completed_on,status")
     page.click("nav >> text=Register")
     expect(page.locator(".agency-count")).to_contain_text("3 assessments")
     screenshot(page, "registrar-register")

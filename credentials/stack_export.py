@@ -1,0 +1,88 @@
+"""The stacking calculator's result as files a registrar keeps with the learner's record: CSV
+rows for a spreadsheet or a student system, and a one-page PDF summary to file."""
+
+import csv
+import hashlib
+import io
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from .letters.render import html_to_pdf, long_date
+from .models import Assessment, TransferCategory
+
+SUMMARY_TEMPLATE = "register/stack_summary.html"
+
+STACK_COLUMNS = [
+    "position", "code", "completed_on", "reference", "title", "provider", "level", "credits",
+    "transfer_category", "status", "counted", "problem", "problem_detail",
+]
+
+# A cell a spreadsheet would run as a formula (titles are written by providers).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    """Text as a spreadsheet shows it, never as a formula it runs (OWASP, CSV injection)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def csv_text(columns, rows) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([spreadsheet_safe("" if value is None else value) for value in row])
+    return out.getvalue()
+
+
+def credits_text(value):
+    """4.0 → "4", 4.5 → "4.5", as the pages show credits."""
+    if value is None:
+        return ""
+    return str(int(value)) if value == value.to_integral() else str(value)
+
+
+def stack_csv(stack) -> str:
+    """One row per item, in the order entered, counted or not."""
+    rows = []
+    for position, item in enumerate(stack.items, start=1):
+        assessment = item.assessment
+        rows.append([
+            position, item.code, item.completed_on.isoformat() if item.completed_on else "",
+            assessment.reference if assessment else "", assessment.title if assessment else "",
+            assessment.provider.name if assessment else "", assessment.level_id if assessment else "",
+            credits_text(assessment.credits) if assessment else "",
+            assessment.transfer_category if assessment else "", assessment.status if assessment else "",
+            "yes" if item.counted else "no", item.problem or "", item.problem_text or "",
+        ])
+    return csv_text(STACK_COLUMNS, rows)
+
+
+def stack_pdf(stack, *, run_by, run_at=None) -> bytes:
+    """The summary a registrar files: each item with its status and whether it counts, the
+    totals by level and by transfer category, when it was run and by whom."""
+    run_at = timezone.localtime(run_at or timezone.now())
+    levels = {level: name for level, name in Assessment.objects.filter(
+        level_id__in=list(stack.by_level)).values_list("level_id", "level__name").distinct()}
+    html = render_to_string(SUMMARY_TEMPLATE, {
+        "stack": stack,
+        "items": [(position, item) for position, item in enumerate(stack.items, start=1)],
+        "by_level": [(level, levels.get(level, ""), credits) for level, credits in sorted(stack.by_level.items())],
+        "by_category": [(TransferCategory(code).label, credits) for code, credits in stack.by_transfer_category.items()],
+        "counted": sum(1 for item in stack.items if item.counted),
+        "run_by": run_by.name or run_by.email,
+        "run_by_organisation": run_by.organisation.name if run_by.organisation_id else "",
+        "run_on": long_date(run_at.date()),
+        "run_at": run_at,
+        "agency_name": settings.AGENCY_NAME,
+        "agency_short_name": settings.AGENCY_SHORT_NAME,
+        "site_url": settings.SITE_URL,
+        "created": run_at.isoformat(),
+        "letter": {"reference": "Stacking summary"},
+    })
+    identity = "stack:%s:%s" % (run_at.isoformat(), hashlib.sha256(stack_csv(stack).encode()).hexdigest())
+    return html_to_pdf(html, identity=identity)
