@@ -18,3 +18,11 @@ def outbox_send(self, message_id):
 @shared_task
 def outbox_flush_task():
     return outbox.outbox_flush()
+
+
+@shared_task(acks_late=True)
+def sla_sweep_task():
+    """The daily clock sweep; idempotent, so a duplicate delivery does nothing more."""
+    from .services import sla_sweep
+
+    return str(sla_sweep())

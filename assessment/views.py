@@ -86,6 +86,7 @@ def _case_context(request, application, bound=None):
         "open_actions": open_actions,
         "forms": action_forms,
         "sla": application.clock_on(today=today, calendar=calendar),
+        "clock_history": selectors.clock_history(application, today=today, calendar=calendar),
         "recommendation": recommendation if (is_agency_staff(user) or (recommendation and recommendation.signed_off_at)) else None,
         "proposed_hours": _hours_check(microcredential, microcredential.proposed_credits),
         "recommended_hours": _hours_check(microcredential, recommendation.credits) if recommendation else None,

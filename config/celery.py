@@ -1,6 +1,7 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
@@ -11,6 +12,8 @@ app.autodiscover_tasks()
 # The one beat schedule: each entry is a daily sweep, a plain service behind a task. Times are
 # in the agency's time zone (CELERY_TIMEZONE). The sweeps add themselves here as they land.
 app.conf.beat_schedule = {
+    # Early, before the agency's working day: assessors find their alerts when they start.
+    "sla-sweep": {"task": "assessment.tasks.sla_sweep_task", "schedule": crontab(hour=6, minute=15)},
     # Not a sweep: sends what a worker left pending (it died after a commit, or SMTP was down).
     "outbox-flush": {"task": "assessment.tasks.outbox_flush_task", "schedule": 300.0},
 }
