@@ -86,7 +86,7 @@ def _nice_max(value):
 
 
 def horizontal_bars(chart_id, *, title, description, series, rows, label_width=170, width=720, bar_height=28,
-                    gap=12, total_format="%d"):
+                    gap=12, total_format="%d", segment_text=True):
     """Stacked horizontal bars, one per row: `rows` are (label, {series key: value}, total text
     or None). The number of each segment is written inside it when it fits, and the row's total
     (or the given text) after the bar."""
@@ -102,7 +102,7 @@ def horizontal_bars(chart_id, *, title, description, series, rows, label_width=1
             value = values.get(s.key, 0)
             w = plot * value / largest
             segments.append(Segment(s, value, x, y, w, bar_height, x + w / 2, y + bar_height / 2 + 5,
-                                    value > 0 and w >= 9 * len(str(value)) + 8))
+                                    segment_text and value > 0 and w >= 9 * len(str(value)) + 8))
             x += w
         total = sum(values.values())
         bars.append(Bar(label, total_text if total_text is not None else total_format % total, segments,
@@ -114,11 +114,16 @@ def horizontal_bars(chart_id, *, title, description, series, rows, label_width=1
 
 
 def columns(chart_id, *, title, description, series, rows, width=720, height=300, top_texts=None, markers=(),
-            axis_label=""):
+            axis_label="", segment_text=True):
     """Stacked vertical columns: `rows` are (label, {series key: value}). `top_texts` (one per
     column, or None) is written above each column; `markers` are (label, position) pairs for a
-    dashed vertical line at a column position (0.5 = between the first and the second)."""
-    left, right, top, bottom = 12, 12, 44, 56
+    dashed vertical line at a column position (1 = between the first and the second column),
+    their labels one above the other so that close markers stay readable. `segment_text`
+    writes each segment's number inside it (a single series already has it above)."""
+    line = 18
+    left, right, bottom = 12, 12, 56
+    top = 44 + line * len(markers)
+    height += line * len(markers)
     plot_w, plot_h = width - left - right, height - top - bottom
     step = plot_w / max(len(rows), 1)
     bar_w = min(step * 0.72, 64)
@@ -134,15 +139,20 @@ def columns(chart_id, *, title, description, series, rows, width=720, height=300
             h = plot_h * value / largest
             y -= h
             segments.append(Segment(s, value, cx - bar_w / 2, y, bar_w, h, cx, y + h / 2 + 5,
-                                    value > 0 and h >= 18 and bar_w >= 9 * len(str(value)) + 4))
+                                    segment_text and value > 0 and h >= 18 and bar_w >= 9 * len(str(value)) + 4))
         total = sum(values.values())
         text = (top_texts[index] if top_texts else None) or ("" if total == 0 else str(total))
         bars.append(Bar(label, text, segments, cx, base + 20, cx, y - 8))
     chart = Chart(chart_id, title, description, width, height, list(series), bars)
     chart.baseline = (left, base, width - right, base)
-    for label, position in markers:
+    for index, (label, position) in enumerate(markers):
         x = left + step * position
-        chart.markers.append(Marker(label, x, top - 22, x, base, x + 4, top - 28, "start"))
+        text_y = 16 + line * index
+        # The first marker is the reference (the promise): a marker left of it labels leftwards,
+        # so the two labels never run into each other's line; so does one near the right edge.
+        leftwards = x > width * 0.7 or (index > 0 and position < markers[0][1])
+        anchor, text_x = ("end", x - 4) if leftwards else ("start", x + 4)
+        chart.markers.append(Marker(label, x, text_y + 5, x, base, text_x, text_y, anchor))
     if axis_label:
         chart.axis_label, chart.axis_label_x, chart.axis_label_y = axis_label, width / 2, height - 8
     return chart

@@ -51,7 +51,7 @@ def open_cases_data(today, calendar):
         series=list(STATUS_SERIES.values()),
         rows=[(row["label"], {row["status"]: row["count"]}, "%d case%s" % (row["count"], "" if row["count"] == 1 else "s"))
               for row in cases.rows],
-        label_width=110,
+        label_width=110, segment_text=False,
     )
     return {"cases": cases, "chart": chart}
 
@@ -98,7 +98,7 @@ def time_to_decision_data(today, calendar):
         description="%d decisions in the last 12 months; median %s, 90th percentile %s business days."
         % (result.decisions, _number(result.median), _number(result.p90)),
         series=[DAYS], rows=[(label, {"days": count}) for label, count in result.histogram],
-        markers=markers, axis_label="Business days to decision (paused days not counted)",
+        markers=markers, axis_label="Business days to decision (paused days not counted)", segment_text=False,
     )
     return {"result": result, "chart": chart, "median": _number(result.median), "p90": _number(result.p90),
             "share_within": _percent(result.share_within_target)}
