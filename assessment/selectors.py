@@ -107,6 +107,8 @@ class ClockHistory:
     state: clock.ClockState
     events: list[ClockEvent]
     paused_business_days: int
+    # Business days past the due date: of an open case today, of a late decision on its day.
+    business_days_over: int = 0
 
 
 def _days(n):
@@ -168,15 +170,18 @@ def clock_history(application, *, today, calendar) -> ClockHistory | None:
             late = clock.business_days_between(state.due_date, decided_on, calendar)
             detail = "Decided %s late, after %s." % (_days(late), _days(state.business_days_used))
         events.append(ClockEvent(decided_on, "decided", "Decided: %s" % ("met" if state.status == clock.MET else "missed"), detail))
+    over = 0
+    if state.due_date is not None and state.status in (clock.BREACHED, clock.MISSED):
+        over = clock.business_days_between(state.due_date, end, calendar)
     if state.due_date is not None and withdrawn_on is None:
         if decided_on is None:
             if state.due_date >= today:
                 detail = "%s used, %s left." % (_days(state.business_days_used), _days(state.business_days_remaining))
             else:
-                detail = "Overdue by %s." % _days(clock.business_days_between(state.due_date, today, calendar))
+                detail = "Overdue by %s." % _days(over)
         else:
             detail = "The tenth business day, counting %s paused." % _days(paused_total)
         events.append(ClockEvent(state.due_date, "due", "Due", detail, upcoming=decided_on is None and state.due_date > today))
     # Same-day events keep their causal order (stable sort); the due date goes last on its day.
     events.sort(key=lambda event: (event.on, event.kind == "due"))
-    return ClockHistory(state=state, events=events, paused_business_days=paused_total)
+    return ClockHistory(state=state, events=events, paused_business_days=paused_total, business_days_over=over)
