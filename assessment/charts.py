@@ -32,6 +32,12 @@ class Segment:
     text_y: float
     show_text: bool
 
+    @property
+    def pill(self):
+        """(x, y, width, height) of the white label behind the number: legible on any fill."""
+        width = 8 * len(str(self.value)) + 10
+        return (self.text_x - width / 2, self.text_y - 14, width, 19)
+
 
 @dataclass
 class Bar:
