@@ -466,7 +466,7 @@ def _open_clocks_write(*, today) -> tuple[int, int, dict[int, str]]:
     at risk or breached).
 
     Two queries read the cases and their pauses (the submission's agency date is computed
-    by the database); one UPDATE per batch writes the changed rows. A row is written only
+    by the database); one UPDATE writes the changed rows. A row is written only
     if its state and stored clock are still those read: a transition that committed in the
     meantime already stored a fresher clock, which the sweep must not overwrite."""
     rows = list(
@@ -497,10 +497,12 @@ def _open_clocks_write(*, today) -> tuple[int, int, dict[int, str]]:
     # NaT never equals NaT: a draft-like missing due date compares by its missing-ness.
     same_due = (stored_due == new_due) | (np.isnat(stored_due) & np.isnat(new_due))
     changed = np.flatnonzero(~same_due | (np.array(statuses, dtype=object) != new_status))
+    # Arrays to Python objects in bulk (NaT becomes None), not one numpy scalar at a time.
+    changed_due = new_due[changed].astype(object).tolist()
+    changed_status = new_status[changed].tolist()
     written = _clock_rows_update([
-        (pks[i], states[i], due_dates[i], statuses[i],
-         None if np.isnat(new_due[i]) else new_due[i].astype(dt.date), str(new_status[i]))
-        for i in changed
+        (pks[i], states[i], due_dates[i], statuses[i], changed_due[k], changed_status[k])
+        for k, i in enumerate(changed.tolist())
     ])
     alerting = {
         pks[i]: str(new_status[i])
@@ -509,13 +511,13 @@ def _open_clocks_write(*, today) -> tuple[int, int, dict[int, str]]:
     return len(rows), written, alerting
 
 
-def _clock_rows_update(changes, *, batch_size=5000) -> int:
+def _clock_rows_update(changes) -> int:
     """Write (pk, state read, due read, status read, new due, new status) rows, each only if
-    the row still holds what was read. One UPDATE ... FROM (VALUES ...) per batch on
-    PostgreSQL; row by row elsewhere (the embedded SQLite of a development run)."""
+    the row still holds what was read. On PostgreSQL one UPDATE ... FROM unnest(arrays): six
+    array parameters whatever the number of rows (a VALUES list costs more to send and parse
+    than to run); row by row elsewhere (the embedded SQLite of a development run)."""
     if not changes:
         return 0
-    table = Application._meta.db_table
     if connection.vendor != "postgresql":
         written = 0
         for pk, state, due, status, new_due, new_status in changes:
@@ -523,20 +525,17 @@ def _clock_rows_update(changes, *, batch_size=5000) -> int:
                 pk=pk, state=state, sla_due_date=due, sla_status=status
             ).update(sla_due_date=new_due, sla_status=new_status)
         return written
-    written = 0
+    columns = [list(column) for column in zip(*changes, strict=True)]
     with connection.cursor() as cursor:
-        for start in range(0, len(changes), batch_size):
-            batch = changes[start:start + batch_size]
-            values = ", ".join(["(%s, %s, %s::date, %s, %s::date, %s)"] * len(batch))
-            cursor.execute(
-                "UPDATE %s AS a SET sla_due_date = v.new_due, sla_status = v.new_status "
-                "FROM (VALUES %s) AS v(id, state, due, status, new_due, new_status) "
-                "WHERE a.id = v.id AND a.state = v.state AND a.sla_status = v.status "
-                "AND a.sla_due_date IS NOT DISTINCT FROM v.due" % (connection.ops.quote_name(table), values),
-                [value for change in batch for value in change],
-            )
-            written += cursor.rowcount
-    return written
+        cursor.execute(
+            "UPDATE %s AS a SET sla_due_date = v.new_due, sla_status = v.new_status "
+            "FROM unnest(%%s::bigint[], %%s::text[], %%s::date[], %%s::text[], %%s::date[], %%s::text[]) "
+            "AS v(id, state, due, status, new_due, new_status) "
+            "WHERE a.id = v.id AND a.state = v.state AND a.sla_status = v.status "
+            "AND a.sla_due_date IS NOT DISTINCT FROM v.due" % connection.ops.quote_name(Application._meta.db_table),
+            columns,
+        )
+        return cursor.rowcount
 
 
 def open_clocks_recompute(*, today=None) -> int:
