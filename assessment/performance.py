@@ -146,11 +146,11 @@ def business_days_to_decision(*, since: dt.date, calendar) -> np.ndarray:
         if pause[0] in position
     ]
     states = clock.clock_states(
-        np.array(submitted_on, dtype="datetime64[D]"),
-        pause_case=np.array([position[pause[0]] for pause in pauses], dtype=np.intp),
-        pause_requested_on=np.array([pause[1] for pause in pauses], dtype="datetime64[D]"),
-        pause_responded_on=np.array([pause[2] for pause in pauses], dtype="datetime64[D]"),
-        decided_on=np.array(decided_on, dtype="datetime64[D]"),
+        clock.date_array(submitted_on),
+        pause_case=np.fromiter((position[pause[0]] for pause in pauses), dtype=np.intp, count=len(pauses)),
+        pause_requested_on=clock.date_array([pause[1] for pause in pauses]),
+        pause_responded_on=clock.date_array([pause[2] for pause in pauses]),
+        decided_on=clock.date_array(decided_on),
         today=max(decided_on),
         calendar=calendar,
     )

@@ -484,15 +484,15 @@ def _open_clocks_write(*, today) -> tuple[int, int, dict[int, str]]:
     )
     pauses = [pause for pause in pauses if pause[0] in position]
     computed = clock.clock_states(
-        np.array(submitted_on, dtype="datetime64[D]"),
-        pause_case=np.array([position[pause[0]] for pause in pauses], dtype=np.intp),
-        pause_requested_on=np.array([pause[1] for pause in pauses], dtype="datetime64[D]"),
-        pause_responded_on=np.array([pause[2] for pause in pauses], dtype="datetime64[D]"),
+        clock.date_array(submitted_on),
+        pause_case=np.fromiter((position[pause[0]] for pause in pauses), dtype=np.intp, count=len(pauses)),
+        pause_requested_on=clock.date_array([pause[1] for pause in pauses]),
+        pause_responded_on=clock.date_array([pause[2] for pause in pauses]),
         today=today,
         calendar=agency_calendar(),
     )
     new_status = computed.status
-    stored_due = np.array(due_dates, dtype="datetime64[D]")
+    stored_due = clock.date_array(due_dates)
     new_due = computed.due_date
     # NaT never equals NaT: a draft-like missing due date compares by its missing-ness.
     same_due = (stored_due == new_due) | (np.isnat(stored_due) & np.isnat(new_due))

@@ -422,3 +422,12 @@ def test_the_bulk_form_agrees_with_the_scalar_form(cases, today):
     )
     assert [states[i] for i in range(len(cases))] == [read(case, calendar=WITH_CLOSURE) for case in cases]
     assert set(states.status) <= set(STATUSES)
+
+
+def test_date_array_reads_a_column_of_dates_with_gaps_as_numpy_dates():
+    from assessment.clock import date_array
+
+    result = date_array([D(2027, 1, 1), None, D(1970, 1, 1), D(1969, 12, 31)])
+    assert result.dtype == np.dtype("datetime64[D]")
+    assert result.astype(object).tolist() == [D(2027, 1, 1), None, D(1970, 1, 1), D(1969, 12, 31)]
+    assert date_array([]).size == 0

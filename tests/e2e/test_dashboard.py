@@ -14,6 +14,8 @@ from tests.assessment.dated_cases import dated_case
 from tests.assessment.workflow_helpers import Cast
 from tests.factories import PASSWORD, UserFactory
 
+from .test_accessibility import FAILING_IMPACTS, axe_violations, describe, sign_in_cookie
+
 
 def business_days_back(day, n, calendar):
     while n > 0:
@@ -60,6 +62,14 @@ def test_a_manager_reads_the_promise_kept_and_a_case_clock(browser, live_server,
     expect(page.locator("#chart-decisions-title")).to_have_count(1)
     expect(page.locator("#workload")).to_contain_text("Sam Okafor")
     screenshot(page, "dashboard")
+    # The accessibility check of test_accessibility.py, here with charts full of data.
+    context_js = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    sign_in_cookie(context_js, live_server, cast.approver)
+    checked = context_js.new_page()
+    checked.goto("/dashboard/")
+    failing = [v for v in axe_violations(checked) if v["impact"] in FAILING_IMPACTS]
+    context_js.close()
+    assert failing == [], describe(failing)
 
     page.goto("/applications/%d/" % paused_case.pk)
     expect(page.locator(".agency-clock-history")).to_contain_text("Resumed")
