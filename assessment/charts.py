@@ -48,6 +48,8 @@ class Bar:
     label_y: float
     total_x: float
     total_y: float
+    # A second line under the label (the year under a month).
+    sublabel: str = ""
 
 
 @dataclass
@@ -121,13 +123,13 @@ def horizontal_bars(chart_id, *, title, description, series, rows, label_width=1
 
 def columns(chart_id, *, title, description, series, rows, width=720, height=300, top_texts=None, markers=(),
             axis_label="", segment_text=True):
-    """Stacked vertical columns: `rows` are (label, {series key: value}). `top_texts` (one per
+    """Stacked vertical columns: `rows` are (label or (label, second line), {series key: value}). `top_texts` (one per
     column, or None) is written above each column; `markers` are (label, position) pairs for a
     dashed vertical line at a column position (1 = between the first and the second column),
     their labels one above the other so that close markers stay readable. `segment_text`
     writes each segment's number inside it (a single series already has it above)."""
     line = 18
-    left, right, bottom = 12, 12, 56
+    left, right, bottom = 12, 12, 72
     top = 44 + line * len(markers)
     height += line * len(markers)
     plot_w, plot_h = width - left - right, height - top - bottom
@@ -148,7 +150,8 @@ def columns(chart_id, *, title, description, series, rows, width=720, height=300
                                     segment_text and value > 0 and h >= 18 and bar_w >= 9 * len(str(value)) + 4))
         total = sum(values.values())
         text = (top_texts[index] if top_texts else None) or ("" if total == 0 else str(total))
-        bars.append(Bar(label, text, segments, cx, base + 20, cx, y - 8))
+        label, sublabel = label if isinstance(label, tuple) else (label, "")
+        bars.append(Bar(label, text, segments, cx, base + 20, cx, y - 8, sublabel))
     chart = Chart(chart_id, title, description, width, height, list(series), bars)
     chart.baseline = (left, base, width - right, base)
     for index, (label, position) in enumerate(markers):

@@ -71,9 +71,12 @@ def decisions_data(today, calendar):
         description="; ".join("%s: %d decisions, %d met (%s)" % (m.month.strftime("%B %Y"), m.total, m.met,
                                                                _percent(m.share_met)) for m in months),
         series=[MET, MISSED],
-        rows=[(m.month.strftime("%b %y"), {clock.MET: m.met, clock.MISSED: m.missed}) for m in months],
-        top_texts=[_percent(m.share_met) if m.total else "" for m in months],
-        axis_label="Month of decision · above each column: the share met",
+        # The year under the first month and under each January.
+        rows=[((m.month.strftime("%b"), m.month.strftime("%Y") if i == 0 or m.month.month == 1 else ""),
+               {clock.MET: m.met, clock.MISSED: m.missed}) for i, m in enumerate(months)],
+        # A month without decisions says so rather than leave a gap that reads as missing data.
+        top_texts=[_percent(m.share_met) if m.total else "none" for m in months],
+        axis_label="Month of decision · above each column: the share met (none: no decisions)",
     )
     share_met = met / total if total else None
     return {"months": months, "chart": chart, "met": met, "total": total, "share_met": share_met,
