@@ -8,6 +8,8 @@ from . import permissions
 ITEMS = [
     ("Home", "home", lambda user: True),
     ("Queue", "queue", permissions.is_agency_staff),
+    # The dashboard's own predicate lives with the casework; the same rule, agency staff.
+    ("Dashboard", "dashboard", permissions.is_agency_staff),
     ("Micro-credentials", "credentials:list", lambda user: permissions.is_provider(user) or permissions.is_agency_staff(user)),
     ("Applications", "applications:list", lambda user: permissions.is_provider(user) or permissions.is_agency_staff(user)),
     ("Register", "register:list", lambda user: True),

@@ -303,6 +303,19 @@ class ClockStates:
         )
 
 
+_EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
+
+
+def date_array(values: Sequence[dt.date | None]) -> np.ndarray:
+    """Dates (None for none) as datetime64[D] (NaT), e.g. a column a query returned: through
+    their ordinals, some twenty times faster than numpy's parsing of date objects."""
+    ordinals = np.fromiter((0 if day is None else day.toordinal() for day in values), dtype=np.int64,
+                           count=len(values))
+    result = (ordinals - _EPOCH_ORDINAL).astype("datetime64[D]")
+    result[ordinals == 0] = _NAT
+    return result
+
+
 def _date_array(values, size: int | None = None) -> np.ndarray:
     if values is None:
         return np.full(size, _NAT)

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from accounts.models import User
 
+from . import clock
 from .outbox import outbox_enqueue
 
 
@@ -153,3 +154,67 @@ def assessment_revoked(assessment):
 def on_assessment_revoked(sender, *, assessment, **kwargs):
     """Receiver of credentials.signals.assessment_revoked (connected in AssessmentConfig.ready)."""
     assessment_revoked(assessment)
+
+
+def sla_alert_key(application_id, status):
+    return "sla:%d:%s" % (application_id, status)
+
+
+def _active_approver_addresses():
+    return list(User.objects.filter(role=User.Role.APPROVER, is_active=True).values_list("email", flat=True))
+
+
+def sla_alerts(statuses, *, today, calendar) -> int:
+    """Alert, once each, about the cases `statuses` ({application id: "at_risk" | "breached"})
+    names. Answers how many alerts were queued.
+
+    At risk: the assessor who has the case. An unassigned case at risk goes to the approvers
+    instead: nobody owns it, and approvers are the ones who assign. Breached: the assessor
+    and every active approver. An inactive assignee counts as none.
+
+    Cases already alerted for their status are left out with one query over the outbox's
+    keys, so a daily run renders no email twice."""
+    from .models import Application, OutboxMessage
+
+    keys = {sla_alert_key(pk, status): pk for pk, status in statuses.items()}
+    sent = set(OutboxMessage.objects.filter(key__in=list(keys)).values_list("key", flat=True))
+    due = [pk for key, pk in keys.items() if key not in sent]
+    if not due:
+        return 0
+    # Re-read the stored status: a transition that committed since the clocks were read
+    # (a decision, a pause) wins over the sweep's reading.
+    cases = (
+        Application.objects.filter(pk__in=due, state__in=Application.OPEN_STATES)
+        .select_related("microcredential", "provider", "assigned_to")
+        .order_by("pk")
+    )
+    approvers = _active_approver_addresses()
+    queued = 0
+    for application in cases:
+        status = statuses[application.pk]
+        if application.sla_status != status:
+            continue
+        assignee = application.assigned_to if application.assigned_to and application.assigned_to.is_active else None
+        if status == clock.AT_RISK:
+            recipients = [assignee.email] if assignee else approvers
+        else:
+            recipients = ([assignee.email] if assignee else []) + approvers
+        due_date = application.sla_due_date
+        left = clock.business_days_between(today, due_date, calendar) if due_date and due_date >= today else 0
+        over = clock.business_days_between(due_date, today, calendar) if due_date and today > due_date else 0
+        if status == clock.AT_RISK:
+            subject = "At risk: %s is due %s" % (application.reference, due_date.strftime("%A %-d %B"))
+        else:
+            subject = "Overdue: %s was due %s" % (application.reference, due_date.strftime("%A %-d %B"))
+        message = outbox_enqueue(
+            key=sla_alert_key(application.pk, status),
+            recipients=recipients,
+            template="sla_%s" % status,
+            subject=subject,
+            context=_context(
+                application, status=status, due_date=due_date, business_days_left=left,
+                business_days_over=over, assignee=assignee, today=today,
+            ),
+        )
+        queued += message is not None
+    return queued

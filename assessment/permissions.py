@@ -59,3 +59,9 @@ def can_see_internal_notes(user, application=None):
 
 def can_add_internal_note(user, application=None):
     return is_agency_staff(user)
+
+
+def can_see_dashboard(user):
+    """The agency's performance against its promise: for agency staff (assessors, approvers,
+    administrators); providers and registrars see only their own cases or the register."""
+    return is_agency_staff(user)

@@ -2,14 +2,17 @@
 acts and the state, changing it, writing the case's history in the same transaction and
 queueing its emails for after the commit (through the outbox)."""
 
+import datetime as dt
 import hashlib
 import logging
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 import numpy as np
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django_fsm import can_proceed
 
@@ -572,50 +575,131 @@ def internal_note_add(*, actor, application, text) -> InternalNote:
     return InternalNote.objects.create(application=application, author=actor, text=text)
 
 
-def open_clocks_recompute(*, today=None) -> int:
-    """Recompute `sla_due_date` and `sla_status` of every open application (submitted, in
-    review, awaiting the provider, recommended) in bulk, e.g. after closure days changed or
-    from the daily sweep. Decided and withdrawn applications keep their clock (`met`,
-    `missed`, `stopped`). Answers how many rows changed.
+@dataclass(frozen=True)
+class SweepResult:
+    """What one run of the clock sweep did."""
 
-    Runs on commit after `calendar_changed`, so it reads the new closure days. Two queries
-    read the cases and their pauses; only changed rows are written."""
-    today = today or clock.agency_date(timezone.now())
+    today: dt.date
+    recomputed: int
+    changed: int
+    alerts: int
+
+    def __str__(self):
+        return "SLA sweep for %s: %d open case(s) recomputed, %d changed, %d alert(s) queued." % (
+            self.today.isoformat(), self.recomputed, self.changed, self.alerts,
+        )
+
+
+def _open_clocks_write(*, today) -> tuple[int, int, dict[int, str]]:
+    """Recompute every open case's clock on `today` and store the rows whose due date or
+    status changed. Answers (cases recomputed, rows changed, {pk: status} of the cases now
+    at risk or breached).
+
+    Two queries read the cases and their pauses (the submission's agency date is computed
+    by the database); one UPDATE writes the changed rows. A row is written only
+    if its state and stored clock are still those read: a transition that committed in the
+    meantime already stored a fresher clock, which the sweep must not overwrite."""
     rows = list(
         Application.objects.filter(state__in=Application.OPEN_STATES)
-        .order_by("pk").values_list("pk", "submitted_at", "sla_due_date", "sla_status")
+        .annotate(submitted_on=TruncDate("submitted_at", tzinfo=clock.AGENCY_TIME_ZONE))
+        .order_by().values_list("pk", "state", "submitted_on", "sla_due_date", "sla_status")
     )
     if not rows:
-        return 0
-    position = {pk: index for index, (pk, *_) in enumerate(rows)}
+        return 0, 0, {}
+    pks, states, submitted_on, due_dates, statuses = zip(*rows, strict=True)
+    position = {pk: index for index, pk in enumerate(pks)}
     pauses = list(
         InformationRequest.objects.filter(application__state__in=Application.OPEN_STATES)
-        .values_list("application_id", "requested_on", "responded_on")
+        .order_by().values_list("application_id", "requested_on", "responded_on")
     )
     pauses = [pause for pause in pauses if pause[0] in position]
-    states = clock.clock_states(
-        np.array([np.datetime64(clock.agency_date(submitted_at), "D") for _, submitted_at, _, _ in rows]),
-        pause_case=[position[pk] for pk, _, _ in pauses],
-        pause_requested_on=np.array([requested for _, requested, _ in pauses], dtype="datetime64[D]"),
-        pause_responded_on=np.array(
-            [np.datetime64("NaT") if responded is None else responded for _, _, responded in pauses],
-            dtype="datetime64[D]",
-        ),
+    computed = clock.clock_states(
+        clock.date_array(submitted_on),
+        pause_case=np.fromiter((position[pause[0]] for pause in pauses), dtype=np.intp, count=len(pauses)),
+        pause_requested_on=clock.date_array([pause[1] for pause in pauses]),
+        pause_responded_on=clock.date_array([pause[2] for pause in pauses]),
         today=today,
         calendar=agency_calendar(),
     )
-    statuses = states.status
-    changed = []
-    for index, (pk, _, due_date, status) in enumerate(rows):
-        new_due = states.due_date[index].astype(object)
-        if new_due != due_date or statuses[index] != status:
-            application = Application(pk=pk)
-            application.sla_due_date = new_due
-            application.sla_status = str(statuses[index])
-            changed.append(application)
-    Application.objects.bulk_update(changed, ["sla_due_date", "sla_status"], batch_size=1000)
-    logger.info("open clocks recomputed: %d of %d changed", len(changed), len(rows))
-    return len(changed)
+    new_status = computed.status
+    stored_due = clock.date_array(due_dates)
+    new_due = computed.due_date
+    # NaT never equals NaT: a draft-like missing due date compares by its missing-ness.
+    same_due = (stored_due == new_due) | (np.isnat(stored_due) & np.isnat(new_due))
+    changed = np.flatnonzero(~same_due | (np.array(statuses, dtype=object) != new_status))
+    # Arrays to Python objects in bulk (NaT becomes None), not one numpy scalar at a time.
+    changed_due = new_due[changed].astype(object).tolist()
+    changed_status = new_status[changed].tolist()
+    written = _clock_rows_update([
+        (pks[i], states[i], due_dates[i], statuses[i], changed_due[k], changed_status[k])
+        for k, i in enumerate(changed.tolist())
+    ])
+    alerting = {
+        pks[i]: str(new_status[i])
+        for i in np.flatnonzero(np.isin(new_status, [clock.AT_RISK, clock.BREACHED]))
+    }
+    return len(rows), written, alerting
+
+
+def _clock_rows_update(changes) -> int:
+    """Write (pk, state read, due read, status read, new due, new status) rows, each only if
+    the row still holds what was read. On PostgreSQL one UPDATE ... FROM unnest(arrays): six
+    array parameters whatever the number of rows (a VALUES list costs more to send and parse
+    than to run); row by row elsewhere (the embedded SQLite of a development run)."""
+    if not changes:
+        return 0
+    if connection.vendor != "postgresql":
+        written = 0
+        for pk, state, due, status, new_due, new_status in changes:
+            written += Application.objects.filter(
+                pk=pk, state=state, sla_due_date=due, sla_status=status
+            ).update(sla_due_date=new_due, sla_status=new_status)
+        return written
+    columns = [list(column) for column in zip(*changes, strict=True)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE %s AS a SET sla_due_date = v.new_due, sla_status = v.new_status "
+            "FROM unnest(%%s::bigint[], %%s::text[], %%s::date[], %%s::text[], %%s::date[], %%s::text[]) "
+            "AS v(id, state, due, status, new_due, new_status) "
+            "WHERE a.id = v.id AND a.state = v.state AND a.sla_status = v.status "
+            "AND a.sla_due_date IS NOT DISTINCT FROM v.due" % connection.ops.quote_name(Application._meta.db_table),
+            columns,
+        )
+        return cursor.rowcount
+
+
+def open_clocks_recompute(*, today=None) -> int:
+    """Recompute `sla_due_date` and `sla_status` of every open application (submitted, in
+    review, awaiting the provider, recommended) in bulk, e.g. after closure days changed.
+    Decided and withdrawn applications keep their clock (`met`, `missed`, `stopped`).
+    Answers how many rows changed. Sends no alerts: the daily sweep does (`sla_sweep`).
+
+    Runs on commit after `calendar_changed`, so it reads the new closure days."""
+    today = today or clock.agency_date(timezone.now())
+    with transaction.atomic():
+        recomputed, changed, _ = _open_clocks_write(today=today)
+    logger.info("open clocks recomputed: %d of %d changed", changed, recomputed)
+    return changed
+
+
+def sla_sweep(*, today=None) -> SweepResult:
+    """The daily clock sweep (contract.md, `sla_sweep`): recompute every open case's clock
+    in bulk, then alert, each once, the assignee of a case that is at risk, and the assignee
+    and every active approver of a case that has breached.
+
+    "Once" is the outbox key `sla:<id>:<status>`: a case alerted is never alerted again for
+    that status, whether the sweep runs twice or the case goes at risk, pauses and comes back.
+    The decision is the case's status now, not a change since the last run, so a case
+    whose clock a transition stored (or a sweep that did not run for days) is still alerted.
+    A case that jumps straight to breached gets only the breach alert. Alerts are written in
+    the transaction that stores the clocks, and sent after it commits."""
+    today = today or clock.agency_date(timezone.now())
+    with transaction.atomic():
+        recomputed, changed, alerting = _open_clocks_write(today=today)
+        alerts = notifications.sla_alerts(alerting, today=today, calendar=agency_calendar())
+    result = SweepResult(today=today, recomputed=recomputed, changed=changed, alerts=alerts)
+    logger.info("%s", result)
+    return result
 
 
 def closure_day_changed() -> None:

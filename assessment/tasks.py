@@ -55,3 +55,11 @@ def decision_letter_produce(self, application_id):
             return None
         raise self.retry(exc=exc, countdown=min(LETTER_RETRY_MAX_SECONDS, 30 * 2 ** self.request.retries)) from exc
     return letter.pk if letter else None
+
+
+@shared_task(acks_late=True)
+def sla_sweep_task():
+    """The daily clock sweep; idempotent, so a duplicate delivery does nothing more."""
+    from .services import sla_sweep
+
+    return str(sla_sweep())

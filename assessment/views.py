@@ -1,12 +1,14 @@
 """The application pages: the provider's view of each case, the agency's case page and the
 assessors' queue. Each action posts, runs its service, and redirects with a message."""
 
+import csv
 from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +21,7 @@ from config.errors import DomainError, NotPermitted
 from credentials import selectors as credential_selectors
 from credentials.completeness import LABELS, completeness
 
-from . import clock, forms, selectors, services
+from . import clock, dashboard, forms, selectors, services
 from . import permissions as can
 from .calendar import agency_calendar
 from .models import Application
@@ -91,6 +93,7 @@ def _case_context(request, application, bound=None):
         "open_actions": open_actions,
         "forms": action_forms,
         "sla": application.clock_on(today=today, calendar=calendar),
+        "clock_history": selectors.clock_history(application, today=today, calendar=calendar),
         "recommendation": recommendation if (is_agency_staff(user) or (recommendation and recommendation.signed_off_at)) else None,
         "proposed_hours": _hours_check(microcredential, microcredential.proposed_credits),
         "recommended_hours": _hours_check(microcredential, recommendation.credits) if recommendation else None,
@@ -293,3 +296,36 @@ def queue(request):
         "filter_query": filters.urlencode(), "tab_query": tab_query.urlencode(),
         "can_claim": is_assessor(request.user),
     })
+
+
+def _require_dashboard_reader(user):
+    if not can.can_see_dashboard(user):
+        raise NotPermitted("The dashboard is for agency staff.")
+
+
+@login_required
+@require_safe
+def dashboard_page(request):
+    """How the agency keeps its ten-business-day promise (assessment.dashboard's sections)."""
+    _require_dashboard_reader(request.user)
+    today = clock.agency_date(timezone.now())
+    sections = dashboard.dashboard(today=today, calendar=agency_calendar())
+    return render(request, "assessment/dashboard.html", {
+        "sections": sections, "today": today, "glance": {item.section.key: item.data for item in sections},
+    })
+
+
+@login_required
+@require_safe
+def dashboard_export(request):
+    """The dashboard's figures as one CSV, a section after another."""
+    _require_dashboard_reader(request.user)
+    today = clock.agency_date(timezone.now())
+    sections = dashboard.dashboard(today=today, calendar=agency_calendar())
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="agency-performance-%s.csv"' % today.isoformat()
+    # A byte-order mark: spreadsheet programs otherwise read UTF-8 (en dashes) as Latin-1.
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerows(dashboard.csv_rows(sections, today=today))
+    return response

@@ -1,8 +1,8 @@
 """The clock's bulk recompute over 100,000 synthetic open cases, against a bare read of the same
 arrays (architecture.md, "Performance"; target: the recompute costs no more than 3x the read).
 
-The real benchmark (`benchmarks/clock.py`, over Application rows in PostgreSQL) comes with the
-workflow issue; this one measures the clock core alone, on the arrays a sweep would fetch:
+The benchmark over Application rows in PostgreSQL is `benchmarks/clock.py`; this one measures
+the clock core alone, on the arrays a sweep would fetch:
 one row per case (submitted, decided, withdrawn) and one row per pause (case, requested,
 responded). The read is a Python loop that only touches every value of those arrays once.
 

@@ -15,6 +15,8 @@ app.conf.beat_schedule = {
     # Periodic review: opens review cases, sends the day's reminders, lapses and discontinues.
     # Early morning, so a reminder is in the provider's inbox when the day starts.
     "review-sweep": {"task": "assessment.tasks.review_sweep_task", "schedule": crontab(hour=5, minute=15)},
+    # Early, before the agency's working day: assessors find their alerts when they start.
+    "sla-sweep": {"task": "assessment.tasks.sla_sweep_task", "schedule": crontab(hour=6, minute=15)},
     # Not a sweep: sends what a worker left pending (it died after a commit, or SMTP was down).
     "outbox-flush": {"task": "assessment.tasks.outbox_flush_task", "schedule": 300.0},
 }

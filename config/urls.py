@@ -22,6 +22,8 @@ urlpatterns = [
     path("microcredentials/", include("credentials.urls")),
     path("applications/", include("assessment.urls")),
     path("queue/", assessment_views.queue, name="queue"),
+    path("dashboard/", assessment_views.dashboard_page, name="dashboard"),
+    path("dashboard/export.csv", assessment_views.dashboard_export, name="dashboard-export"),
     path("", include("credentials.register_urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),

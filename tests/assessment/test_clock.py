@@ -196,6 +196,37 @@ def test_a_decision_on_or_before_the_due_date_is_met_and_after_it_missed(decided
     assert state == ClockState(status, FEB_DUE, used, remaining)
 
 
+@pytest.mark.parametrize(
+    "submitted_on, decided_on, status, why",
+    [
+        (D(2026, 12, 18), D(2027, 1, 6), "met", "decided on the due date after Christmas and New Year"),
+        (D(2026, 12, 18), D(2027, 1, 7), "missed", "the business day after it"),
+        (D(2026, 12, 18), D(2026, 12, 31), "met", "before New Year's Day"),
+        (D(2027, 3, 22), D(2027, 4, 6), "met", "decided on the due date after Good Friday"),
+        (D(2027, 3, 22), D(2027, 4, 7), "missed", "the day after it"),
+        (D(2027, 2, 8), D(2027, 2, 24), "missed", "the day after a due date over Family Day"),
+    ],
+)
+def test_a_decision_over_the_holidays_is_met_up_to_its_due_date(submitted_on, decided_on, status, why):
+    state = clock_state(submitted_on, decided_on=decided_on, today=D(2027, 6, 1), calendar=CALENDAR)
+    assert state.status == status, why
+
+
+@pytest.mark.parametrize(
+    "today, status, remaining",
+    [
+        (D(2027, 2, 18), "on_track", 3),
+        (D(2027, 2, 19), "on_track", 3),  # the closure day itself is not counted
+        (D(2027, 2, 22), "at_risk", 2),
+        (D(2027, 2, 24), "at_risk", 0),  # due a day later than without the closure
+        (D(2027, 2, 25), "breached", 0),
+    ],
+)
+def test_a_closure_day_holds_the_clock_back_a_day(today, status, remaining):
+    state = clock_state(FEB_S, today=today, calendar=WITH_CLOSURE)
+    assert (state.status, state.due_date, state.business_days_remaining) == (status, D(2027, 2, 24), remaining)
+
+
 def test_a_pause_over_a_weekend_and_a_holiday_reads_paused_then_resumes():
     submitted_on, requested_on, responded_on = D(2027, 3, 22), D(2027, 3, 25), D(2027, 3, 30)
     # Monday 29 March: one business day paused so far (Good Friday and the weekend are not).
@@ -391,3 +422,12 @@ def test_the_bulk_form_agrees_with_the_scalar_form(cases, today):
     )
     assert [states[i] for i in range(len(cases))] == [read(case, calendar=WITH_CLOSURE) for case in cases]
     assert set(states.status) <= set(STATUSES)
+
+
+def test_date_array_reads_a_column_of_dates_with_gaps_as_numpy_dates():
+    from assessment.clock import date_array
+
+    result = date_array([D(2027, 1, 1), None, D(1970, 1, 1), D(1969, 12, 31)])
+    assert result.dtype == np.dtype("datetime64[D]")
+    assert result.astype(object).tolist() == [D(2027, 1, 1), None, D(1970, 1, 1), D(1969, 12, 31)]
+    assert date_array([]).size == 0

@@ -1,5 +1,5 @@
 """Periodic review on the pages: what the provider sees is due, with the reminders sent; the
-review form on the case page; the agency's upcoming and overdue reviews partial."""
+review form on the case page; the agency's upcoming and overdue reviews on the dashboard."""
 
 import pytest
 from django.db import connection
@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 
 from assessment import selectors
+from assessment.dashboard import reviews_data
 from assessment.models import Application
 from assessment.review import review_sweep
 from tests.factories import OrganisationFactory, UserFactory
@@ -67,15 +68,10 @@ def test_the_agency_partial_lists_overdue_and_upcoming_reviews_in_constant_queri
     overdue = _assessment(provider)
     review_sweep(as_of=DUE - 90 * DAY)
     review_sweep(as_of=DUE + 7 * DAY)
-    assessor = UserFactory(role="assessor")
     today = DUE + 8 * DAY
 
     def render():
-        reviews = selectors.reviews_due(user=assessor, as_of=today)
-        return render_to_string("assessment/_reviews_due.html", {
-            "overdue": [r for r in reviews if r.overdue], "upcoming": [r for r in reviews if not r.overdue],
-            "days_ahead": 90,
-        })
+        return render_to_string("assessment/dashboard/_reviews.html", {"data": reviews_data(today, None)})
 
     with CaptureQueriesContext(connection) as one:
         html = render()
@@ -91,11 +87,16 @@ def test_the_agency_partial_lists_overdue_and_upcoming_reviews_in_constant_queri
     assert selectors.reviews_due(user=UserFactory(role="registrar"), as_of=today) == []
 
 
-def test_the_agency_partial_renders_through_its_template_tag(client):
-    from django.template import Context, Template
-
+def test_the_dashboard_and_its_csv_list_the_reviews_due(client, monkeypatch):
     provider = Provider()
-    _assessment(provider)
-    approver = UserFactory(role="approver")
-    html = Template("{% load reviews %}{% agency_reviews_due user %}").render(Context({"user": approver}))
-    assert "Periodic reviews" in html and "Due in the next 90 days" in html
+    assessment = _assessment(provider)
+    review_sweep(as_of=DUE - 90 * DAY)
+    client.force_login(UserFactory(role="approver"))
+    _today(monkeypatch, DUE - 80 * DAY)
+    page = client.get("/dashboard/").content.decode()
+    csv = client.get("/dashboard/export.csv").content.decode()
+    assert "Periodic reviews due" in page and "Due in the next 90 days (1)" in page
+    assert assessment.reference in page and "Overdue (0)" in page
+    assert "Periodic reviews due" in csv
+    row = next(line for line in csv.splitlines() if line.startswith(assessment.reference))
+    assert DUE.isoformat() in row and "90 days before" in row

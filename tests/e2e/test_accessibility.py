@@ -103,6 +103,7 @@ PAGES = [
     Page("application-submit-refused", application, role="provider", prepare=refused_submit),
     Page("queue", "/queue/?tab=all", role="assessor"),
     Page("case-agency", application, role="approver"),
+    Page("dashboard", "/dashboard/", role="approver"),
     Page("register", "/register/"),
     Page("register-detail", lambda w: "/register/%s/" % w["assessment"].reference),
     Page("register-detail-approver", lambda w: "/register/%s/" % w["assessment"].reference, role="approver"),
