@@ -354,6 +354,15 @@ class Recommendation(models.Model):
     def __str__(self):
         return "%s recommendation on %s" % (self.get_outcome_display(), self.application)
 
+    def approved_terms(self):
+        """What an approval puts in the register entry, as keyword arguments of
+        credentials.services.assessment_issue and assessment_renew."""
+        return {
+            "level_id": self.level_id, "credits": self.credits, "transfer_category": self.transfer_category,
+            "subject_area": self.subject_area, "recommended_by": self.recommended_by,
+            "review_period_months": self.review_period_months,
+        }
+
 
 class InternalNote(models.Model):
     """A note among agency staff about a case; never shown to the provider."""

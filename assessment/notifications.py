@@ -206,7 +206,7 @@ def sla_alerts(statuses, *, today, calendar) -> int:
             subject = "At risk: %s is due %s" % (application.reference, due_date.strftime("%A %-d %B"))
         else:
             subject = "Overdue: %s was due %s" % (application.reference, due_date.strftime("%A %-d %B"))
-        message = outbox_enqueue(
+        messages = outbox_enqueue(
             key=sla_alert_key(application.pk, status),
             recipients=recipients,
             template="sla_%s" % status,
@@ -216,5 +216,5 @@ def sla_alerts(statuses, *, today, calendar) -> int:
                 business_days_over=over, assignee=assignee, today=today,
             ),
         )
-        queued += message is not None
+        queued += bool(messages)
     return queued

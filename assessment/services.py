@@ -473,15 +473,8 @@ def application_sign_off(*, actor, application, comment=""):
             application.decline()
     elif recommendation.outcome == Recommendation.Outcome.APPROVE:
         application.assessment = assessment_issue(
-            microcredential=application.microcredential,
-            level_id=recommendation.level_id,
-            credits=recommendation.credits,
-            transfer_category=recommendation.transfer_category,
-            subject_area=recommendation.subject_area,
-            recommended_by=recommendation.recommended_by,
-            signed_off_by=actor,
-            review_period_months=recommendation.review_period_months,
-            current_from=clock.agency_date(now),
+            microcredential=application.microcredential, signed_off_by=actor, current_from=clock.agency_date(now),
+            **recommendation.approved_terms(),
         )
         application.approve()
     else:
@@ -506,15 +499,7 @@ def _review_decided(application, recommendation, *, actor, decided_on):
         return
     if recommendation.outcome == Recommendation.Outcome.APPROVE:
         application.reviewed_assessment = assessment_renew(
-            assessment=assessment,
-            level_id=recommendation.level_id,
-            credits=recommendation.credits,
-            transfer_category=recommendation.transfer_category,
-            subject_area=recommendation.subject_area,
-            recommended_by=recommendation.recommended_by,
-            signed_off_by=actor,
-            review_period_months=recommendation.review_period_months,
-            renewed_on=decided_on,
+            assessment=assessment, signed_off_by=actor, renewed_on=decided_on, **recommendation.approved_terms(),
         )
     else:
         application.reviewed_assessment = assessment_revoke(

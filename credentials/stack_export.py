@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from .letters.render import html_to_pdf, long_date
-from .models import Assessment, TransferCategory
+from .models import TransferCategory
 
 SUMMARY_TEMPLATE = "register/stack_summary.html"
 
@@ -66,12 +66,10 @@ def stack_pdf(stack, *, run_by, run_at=None) -> bytes:
     """The summary a registrar files: each item with its status and whether it counts, the
     totals by level and by transfer category, when it was run and by whom."""
     run_at = timezone.localtime(run_at or timezone.now())
-    levels = {level: name for level, name in Assessment.objects.filter(
-        level_id__in=list(stack.by_level)).values_list("level_id", "level__name").distinct()}
     html = render_to_string(SUMMARY_TEMPLATE, {
         "stack": stack,
         "items": [(position, item) for position, item in enumerate(stack.items, start=1)],
-        "by_level": [(level, levels.get(level, ""), credits) for level, credits in sorted(stack.by_level.items())],
+        "by_level": stack.by_level_named,
         "by_category": [(TransferCategory(code).label, credits) for code, credits in stack.by_transfer_category.items()],
         "counted": sum(1 for item in stack.items if item.counted),
         "run_by": run_by.name or run_by.email,

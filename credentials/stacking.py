@@ -49,6 +49,12 @@ class Stack:
     by_transfer_category: dict
 
     @property
+    def by_level_named(self):
+        """(level id, level name, credits), in level order."""
+        names = {item.assessment.level_id: item.assessment.level.name for item in self.items if item.counted}
+        return [(level, names[level], credits) for level, credits in sorted(self.by_level.items())]
+
+    @property
     def by_transfer_category_labelled(self):
         return [(TransferCategory(code).label, credits) for code, credits in self.by_transfer_category.items()]
 

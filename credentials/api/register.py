@@ -178,12 +178,13 @@ class StackView(APIView):
 
     @extend_schema(request=StackInputSerializer, responses={200: StackSerializer, **document_errors(400, 401, 403, 415, 429)})
     def post(self, request):
-        serializer = StackInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        result = stacking.stack_evaluate(serializer.validated_data["items"])
-        return Response(StackSerializer(result).data)
+        return Response(StackSerializer(_stack_result(request)).data)
 
 
+def _stack_result(request):
+    serializer = StackInputSerializer(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return stacking.stack_evaluate(serializer.validated_data["items"])
 
 
 def _download(content, *, content_type, filename):
@@ -202,9 +203,7 @@ class StackCsvView(APIView):
     @extend_schema(request=StackInputSerializer,
                    responses={(200, "text/csv"): OpenApiTypes.STR, **document_errors(400, 401, 403, 415, 429)})
     def post(self, request):
-        serializer = StackInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        result = stacking.stack_evaluate(serializer.validated_data["items"])
+        result = _stack_result(request)
         return _download(stack_export.stack_csv(result), content_type="text/csv; charset=utf-8",
                          filename="stacking.csv")
 
@@ -219,9 +218,7 @@ class StackPdfView(APIView):
     @extend_schema(request=StackInputSerializer,
                    responses={(200, "application/pdf"): OpenApiTypes.BINARY, **document_errors(400, 401, 403, 415, 429)})
     def post(self, request):
-        serializer = StackInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        result = stacking.stack_evaluate(serializer.validated_data["items"])
+        result = _stack_result(request)
         return _download(stack_export.stack_pdf(result, run_by=request.user), content_type="application/pdf",
                          filename="stacking.pdf")
 

@@ -72,6 +72,8 @@ def test_the_stacking_page_adds_up(staff, client):
     assert response.status_code == 200
     assert a.reference in page
     assert "No assessment has this code." in page
+    # The totals name each level as the framework does, not by its id alone.
+    assert "<li>%s (%s): %s</li>" % (a.level_id, a.level.name, ("%s" % a.credits).removesuffix(".0")) in page
 
 
 def test_seed_demo_enters_register_entries_once(db, capsys):
