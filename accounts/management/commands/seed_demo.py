@@ -54,6 +54,8 @@ class Command(BaseCommand):
 
         # The command is an entry point, so it may reach the apps built on accounts.
         from assessment.demo import seed_applications, seed_reviews
+        from assessment.review import review_sweep
+        from assessment.services import sla_sweep
         from credentials.demo import seed_assessments, seed_microcredentials
 
         providers = {
@@ -67,4 +69,8 @@ class Command(BaseCommand):
             approver=User.objects.get(email="approver@agency.example"),
         )
         seed_reviews(microcredentials)
+        # Today's sweeps, as beat would have run them: the demo's older entries have reached
+        # their review window (or lapsed) and its backdated cases their clock's status.
+        review_sweep()
+        sla_sweep()
         return rows
