@@ -7,7 +7,7 @@ from django.urls import reverse
 from accounts.models import User
 
 from . import clock
-from .outbox import outbox_enqueue
+from .outbox import Email, outbox_enqueue
 
 
 def provider_addresses(organisation_id):
@@ -16,6 +16,17 @@ def provider_addresses(organisation_id):
         User.objects.filter(organisation_id=organisation_id, role=User.Role.PROVIDER, is_active=True)
         .values_list("email", flat=True)
     )
+
+
+def provider_addresses_by_organisation(organisation_ids) -> dict[int, list[str]]:
+    """`provider_addresses` of several organisations in one query."""
+    addresses = {}
+    for organisation_id, email in (
+        User.objects.filter(organisation_id__in=set(organisation_ids), role=User.Role.PROVIDER, is_active=True)
+        .values_list("organisation_id", "email")
+    ):
+        addresses.setdefault(organisation_id, []).append(email)
+    return addresses
 
 
 def approver_addresses(*, excluding):
@@ -102,9 +113,10 @@ def _review_context(assessment, **extra):
     }
 
 
-def review_reminder(assessment, case, *, key, step, days_before, opening, lapses_on):
-    """One reminder step of one review period, to each of the provider's active staff. The
-    first one sent in a period is also the notice that the review case is open."""
+def review_reminder(assessment, case, *, key, step, days_before, opening, lapses_on, recipients) -> Email:
+    """One reminder step of one review period, to each of the provider's active staff
+    (`recipients`). The first one sent in a period is also the notice that the review case
+    is open."""
     if days_before > 0:
         subject = "Periodic review due in %d days: %s (%s)" % (days_before, assessment.title, assessment.reference)
     elif days_before == 0:
@@ -115,9 +127,9 @@ def review_reminder(assessment, case, *, key, step, days_before, opening, lapses
     if opening:
         subject = "Review case open. " + subject
     path = reverse("applications:detail", args=[case.pk]) if case is not None else reverse("applications:list")
-    return outbox_enqueue(
+    return Email(
         key=key,
-        recipients=provider_addresses(assessment.provider_id),
+        recipients=recipients,
         template="review_reminder",
         subject=subject,
         context=_review_context(
@@ -127,10 +139,11 @@ def review_reminder(assessment, case, *, key, step, days_before, opening, lapses
     )
 
 
-def review_lapsed(assessment, *, key):
-    return outbox_enqueue(
+def review_lapsed(assessment, *, key, recipients) -> Email:
+    """The provider learns that the entry lapsed because its review was not filed."""
+    return Email(
         key=key,
-        recipients=provider_addresses(assessment.provider_id),
+        recipients=recipients,
         template="review_lapsed",
         subject="Lapsed: %s (%s)" % (assessment.title, assessment.reference),
         context=_review_context(assessment, path=reverse("register:detail", args=[assessment.reference])),
