@@ -18,17 +18,6 @@ def provider_addresses(organisation_id):
     )
 
 
-def provider_addresses_by_organisation(organisation_ids) -> dict[int, list[str]]:
-    """`provider_addresses` of several organisations in one query."""
-    addresses = {}
-    for organisation_id, email in (
-        User.objects.filter(organisation_id__in=set(organisation_ids), role=User.Role.PROVIDER, is_active=True)
-        .values_list("organisation_id", "email")
-    ):
-        addresses.setdefault(organisation_id, []).append(email)
-    return addresses
-
-
 def approver_addresses(*, excluding):
     return list(
         User.objects.filter(role=User.Role.APPROVER, is_active=True).exclude(pk=excluding.pk)

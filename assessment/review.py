@@ -45,7 +45,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from accounts.models import Organisation
+from accounts.models import Organisation, User
 from credentials.models import Assessment
 from credentials.services import assessments_discontinued_after_end, assessments_lapse
 
@@ -143,16 +143,15 @@ def _entries_decide(entries, *, as_of, result):
     entries = [entry for entry in entries if entry.pk not in live or live[entry.pk].submitted_at is None]
     lapsing = [entry for entry in entries if as_of >= lapses_on(entry.review_due_date)]
     reviewing = [entry for entry in entries if as_of < lapses_on(entry.review_due_date)]
-    addresses = notifications.provider_addresses_by_organisation(entry.provider_id for entry in entries)
     opened = _cases_open([entry for entry in reviewing if entry.pk not in live])
     result.opened = len(opened)
     live.update(opened)
-    emails = _reminders(reviewing, live, opened, addresses, as_of=as_of)
+    emails = _reminders(reviewing, live, opened, as_of=as_of)
     lapsed = _lapse(lapsing, live)
     result.lapsed = len(lapsed)
     emails += [
         notifications.review_lapsed(entry, key=lapse_key(entry.pk, entry.review_cycle),
-                                    recipients=addresses.get(entry.provider_id, []))
+                                    recipients=entry.provider_addresses)
         for entry in lapsed
     ]
     written = outbox_enqueue_many(emails)
@@ -167,8 +166,12 @@ def _entries_decide(entries, *, as_of, result):
 _ENTRIES_WITH_SOMETHING_TO_DO = """
 SELECT a.*, c.id AS live_case_id, s.step,
        EXISTS (SELECT 1 FROM {outbox} o
-               WHERE o.key = 'review:' || a.id || ':' || a.review_cycle || ':' || s.step) AS reminded
+               WHERE o.key = 'review:' || a.id || ':' || a.review_cycle || ':' || s.step) AS reminded,
+       p.name AS provider_name,
+       ARRAY(SELECT u.email FROM {user} u
+             WHERE u.organisation_id = a.provider_id AND u.role = %(provider)s AND u.is_active) AS provider_addresses
 FROM {assessment} a
+JOIN {organisation} p ON p.id = a.provider_id
 CROSS JOIN LATERAL (SELECT CASE {step_cases} END AS step) s
 LEFT JOIN {application} c
        ON c.reviewed_assessment_id = a.id AND c.review_cycle = a.review_cycle
@@ -192,7 +195,7 @@ def _entries_with_something_to_do(*, as_of, assessment_id=None):
     per entry in it."""
     steps = sorted(reminder_steps())
     params = {
-        "review": Application.Kind.REVIEW, "withdrawn": State.WITHDRAWN, "current": Assessment.Status.CURRENT,
+        "provider": User.Role.PROVIDER, "review": Application.Kind.REVIEW, "withdrawn": State.WITHDRAWN, "current": Assessment.Status.CURRENT,
         "opens": as_of + dt.timedelta(days=settings.REVIEW_OPENS_DAYS_BEFORE),
         "lapses": as_of - dt.timedelta(days=settings.REVIEW_LAPSE_AFTER_DAYS),
         "only": assessment_id,
@@ -201,16 +204,15 @@ def _entries_with_something_to_do(*, as_of, assessment_id=None):
     }
     sql = _ENTRIES_WITH_SOMETHING_TO_DO.format(
         assessment=Assessment._meta.db_table, application=Application._meta.db_table,
-        outbox=OutboxMessage._meta.db_table,
+        outbox=OutboxMessage._meta.db_table, user=User._meta.db_table, organisation=Organisation._meta.db_table,
         step_cases=" ".join("WHEN a.review_due_date <= %%(step_day_%d)s THEN %%(step_%d)s::int" % (n, n)
                             for n in range(len(steps))),
         only="AND a.id = %(only)s" if assessment_id is not None else "",
     )
     entries = list(Assessment.objects.raw(sql, params))
-    if entries:
-        providers = Organisation.objects.in_bulk({entry.provider_id for entry in entries})
-        for entry in entries:
-            entry.provider = providers[entry.provider_id]
+    for entry in entries:
+        # What the emails say about the provider, read in the same query.
+        entry.provider = Organisation(pk=entry.provider_id, name=entry.provider_name)
     return entries
 
 
@@ -285,7 +287,7 @@ def _insert_new(cases):
     return inserted
 
 
-def _reminders(entries, live, opened, addresses, *, as_of):
+def _reminders(entries, live, opened, *, as_of):
     """The reminder due today for each entry that has one and has not had it. The one sent
     as the case opens is also the notice that it is open: one email."""
     emails = []
@@ -296,15 +298,14 @@ def _reminders(entries, live, opened, addresses, *, as_of):
         emails.append(notifications.review_reminder(
             entry, case, key=reminder_key(entry.pk, entry.review_cycle, entry.step), step=entry.step,
             days_before=(entry.review_due_date - as_of).days, opening=entry.pk in opened,
-            lapses_on=lapses_on(entry.review_due_date), recipients=addresses.get(entry.provider_id, []),
+            lapses_on=lapses_on(entry.review_due_date), recipients=entry.provider_addresses,
         ))
     return emails
 
 
 def _lapse(entries, live):
-    """Lapse the entries (one UPDATE), close their draft review cases (the draft would block
-    a new application about the micro-credential; its history stays) and answer the entries
-    that lapsed, as they are now, for the notice."""
+    """Lapse the entries (one UPDATE), close their review cases and answer the entries that
+    lapsed, as they are now, for the notice."""
     lapsed = set(assessments_lapse(assessment_ids=[entry.pk for entry in entries],
                                    lapse_after_days=settings.REVIEW_LAPSE_AFTER_DAYS))
     entries = [entry for entry in entries if entry.pk in lapsed]
@@ -313,23 +314,38 @@ def _lapse(entries, live):
         entry.current_until = lapses_on(entry.review_due_date)
         entry.status_reason = "The periodic review due on %s was not filed." % entry.review_due_date.isoformat()
         logger.info("assessment %s lapsed: review due %s not filed", entry.reference, entry.review_due_date)
-    cases = list(
-        Application.objects.select_for_update().filter(
-            pk__in=[live[entry.pk].pk for entry in entries if entry.pk in live],
-            state__in=Application.WITHDRAWABLE_STATES,
-        ).order_by("pk").values_list("pk", "state", "reviewed_assessment_id")
-    ) if entries else []
-    if not cases:
-        return entries
-    Application.objects.filter(pk__in=[pk for pk, _, _ in cases]).update(
-        state=State.WITHDRAWN, withdrawn_at=timezone.now(), sla_status=clock.STOPPED)
-    by_id = {entry.pk: entry for entry in entries}
-    ApplicationEvent.objects.bulk_create([
-        ApplicationEvent(
-            application_id=pk, actor=None, action="withdraw", from_state=from_state, to_state=State.WITHDRAWN,
-            message="Closed: the review was not filed by %s, so %s lapsed." % (
-                by_id[assessment_id].current_until.isoformat(), by_id[assessment_id].reference),
-        )
-        for pk, from_state, assessment_id in cases
-    ])
+    _drafts_close([live[entry.pk].pk for entry in entries if entry.pk in live])
     return entries
+
+
+# Withdraw the cases and write each one's history in one statement; the cases are locked in
+# id order first, and a case no longer withdrawable (decided meanwhile) is left alone.
+_DRAFTS_CLOSE = """
+WITH closing AS (
+    SELECT c.id, c.state FROM {application} c WHERE c.id = ANY(%(ids)s) AND c.state = ANY(%(withdrawable)s)
+    ORDER BY c.id FOR UPDATE
+), closed AS (
+    UPDATE {application} c SET state = %(withdrawn)s, withdrawn_at = %(now)s, sla_status = %(stopped)s
+    FROM closing WHERE c.id = closing.id
+    RETURNING c.id, closing.state AS from_state, c.reviewed_assessment_id
+)
+INSERT INTO {event} (application_id, at, actor_id, action, from_state, to_state, message)
+SELECT closed.id, %(now)s, NULL, 'withdraw', closed.from_state, %(withdrawn)s,
+       'Closed: the review was not filed by ' || a.current_until::text || ', so ' || a.reference || ' lapsed.'
+FROM closed JOIN {assessment} a ON a.id = closed.reviewed_assessment_id
+"""
+
+
+def _drafts_close(case_ids):
+    """Withdraw the review cases of entries that lapsed: the draft would block a new
+    application about the micro-credential; its history stays."""
+    if not case_ids:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(_DRAFTS_CLOSE.format(
+            application=Application._meta.db_table, event=ApplicationEvent._meta.db_table,
+            assessment=Assessment._meta.db_table,
+        ), {
+            "ids": case_ids, "withdrawable": list(Application.WITHDRAWABLE_STATES), "withdrawn": State.WITHDRAWN,
+            "now": timezone.now(), "stopped": clock.STOPPED,
+        })
