@@ -7,7 +7,7 @@ from django.urls import reverse
 from accounts.models import User
 
 from . import clock
-from .outbox import Email, outbox_enqueue
+from .outbox import Email, outbox_enqueue, outbox_enqueue_many
 
 
 def provider_addresses(organisation_id):
@@ -175,7 +175,8 @@ def sla_alerts(statuses, *, today, calendar) -> int:
     and every active approver. An inactive assignee counts as none.
 
     Cases already alerted for their status are left out with one query over the outbox's
-    keys, so a daily run renders no email twice."""
+    keys, so a daily run renders no email twice; the alerts are written with one INSERT
+    (outbox_enqueue_many), whose unique index settles a race with another sweep."""
     from .models import Application, OutboxMessage
 
     keys = {sla_alert_key(pk, status): pk for pk, status in statuses.items()}
@@ -191,7 +192,7 @@ def sla_alerts(statuses, *, today, calendar) -> int:
         .order_by("pk")
     )
     approvers = _active_approver_addresses()
-    queued = 0
+    emails = []
     for application in cases:
         status = statuses[application.pk]
         if application.sla_status != status:
@@ -208,7 +209,7 @@ def sla_alerts(statuses, *, today, calendar) -> int:
             subject = "At risk: %s is due %s" % (application.reference, due_date.strftime("%A %-d %B"))
         else:
             subject = "Overdue: %s was due %s" % (application.reference, due_date.strftime("%A %-d %B"))
-        message = outbox_enqueue(
+        emails.append(Email(
             key=sla_alert_key(application.pk, status),
             recipients=recipients,
             template="sla_%s" % status,
@@ -217,6 +218,5 @@ def sla_alerts(statuses, *, today, calendar) -> int:
                 application, status=status, due_date=due_date, business_days_left=left,
                 business_days_over=over, assignee=assignee, today=today,
             ),
-        )
-        queued += message is not None
-    return queued
+        ))
+    return len(outbox_enqueue_many(emails))

@@ -6,21 +6,26 @@ The schedule lives in settings: REVIEW_OPENS_DAYS_BEFORE, REVIEW_REMINDER_DAYS (
 the due date; negative after it), REVIEW_LAPSE_AFTER_DAYS, DISCONTINUE_HONOURED_MONTHS.
 
 At most once, without row locks: the sweep is set-based. One query finds the entries with
-something to do today (annotated with their live review case, whether it is filed, and
-whether today's reminder already has outbox rows); everything it decides is then written in
-one transaction, a few statements whatever the number of entries:
+something to do today (not filed, and lapsing, without a live review case, or with today's
+reminder step not yet in the outbox); on a day with nothing to do it is all the sweep reads.
+What it decides is then written in one transaction, a fixed handful of statements however
+many entries are due:
+- the live cases are read again first: a review filed since the query stops there;
 - the missing review cases with one INSERT ... ON CONFLICT DO NOTHING RETURNING: the unique
   constraints (one live review case per entry and period, one open case per
   micro-credential) decide, and only the cases this sweep inserted count as opened;
-- the lapses with one UPDATE ... WHERE status = 'current' RETURNING (`assessments_lapse`);
+- the lapses with one UPDATE ... WHERE status = 'current' RETURNING (`assessments_lapse`),
+  and their draft cases withdrawn, with their history, in one more statement;
 - every reminder and lapse notice with one INSERT ... ON CONFLICT (key, recipient) DO NOTHING
   (`outbox.outbox_enqueue_many`), each an outbox row keyed `review:<assessment>:<cycle>:<step>`
-  (one per person), in the same transaction as the decision it follows from.
+  (one per person), in the same transaction as the decision it follows from; only the rows
+  inserted get a send task, after commit.
 With two sweeps at once, the second one's inserts wait on the first one's uncommitted rows in
-the unique indexes and then insert nothing, and its UPDATE finds the entries no longer
-current: correctness comes from the constraints, not from locking each entry. Rows are
-written in key order so two sweeps cannot deadlock. The outbox sends each row at most once
-(outbox.py).
+the unique indexes and then insert nothing, and its UPDATE waits on the first one's row
+locks and then finds the entries no longer current: correctness comes from the constraints
+and from conditional writes, not from locking each entry before deciding. Rows are written
+in key (or id) order so two sweeps wait for each other instead of deadlocking. The outbox
+sends each row at most once (outbox.py).
 
 What the outcomes mean for the entry:
 - filed (submitted, and not withdrawn since): no more reminders, and it cannot lapse;
@@ -40,9 +45,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import (
-    F,
-)
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import Organisation, User
