@@ -7,7 +7,7 @@ from django.urls import reverse
 from accounts.models import User
 
 from . import clock
-from .outbox import outbox_enqueue
+from .outbox import Email, outbox_enqueue, outbox_enqueue_many
 
 
 def provider_addresses(organisation_id):
@@ -102,9 +102,10 @@ def _review_context(assessment, **extra):
     }
 
 
-def review_reminder(assessment, case, *, key, step, days_before, opening, lapses_on):
-    """One reminder step of one review period, to each of the provider's active staff. The
-    first one sent in a period is also the notice that the review case is open."""
+def review_reminder(assessment, case, *, key, step, days_before, opening, lapses_on, recipients) -> Email:
+    """One reminder step of one review period, to each of the provider's active staff
+    (`recipients`). The first one sent in a period is also the notice that the review case
+    is open."""
     if days_before > 0:
         subject = "Periodic review due in %d days: %s (%s)" % (days_before, assessment.title, assessment.reference)
     elif days_before == 0:
@@ -115,9 +116,9 @@ def review_reminder(assessment, case, *, key, step, days_before, opening, lapses
     if opening:
         subject = "Review case open. " + subject
     path = reverse("applications:detail", args=[case.pk]) if case is not None else reverse("applications:list")
-    return outbox_enqueue(
+    return Email(
         key=key,
-        recipients=provider_addresses(assessment.provider_id),
+        recipients=recipients,
         template="review_reminder",
         subject=subject,
         context=_review_context(
@@ -127,10 +128,11 @@ def review_reminder(assessment, case, *, key, step, days_before, opening, lapses
     )
 
 
-def review_lapsed(assessment, *, key):
-    return outbox_enqueue(
+def review_lapsed(assessment, *, key, recipients) -> Email:
+    """The provider learns that the entry lapsed because its review was not filed."""
+    return Email(
         key=key,
-        recipients=provider_addresses(assessment.provider_id),
+        recipients=recipients,
         template="review_lapsed",
         subject="Lapsed: %s (%s)" % (assessment.title, assessment.reference),
         context=_review_context(assessment, path=reverse("register:detail", args=[assessment.reference])),
@@ -173,7 +175,8 @@ def sla_alerts(statuses, *, today, calendar) -> int:
     and every active approver. An inactive assignee counts as none.
 
     Cases already alerted for their status are left out with one query over the outbox's
-    keys, so a daily run renders no email twice."""
+    keys, so a daily run renders no email twice; the alerts are written with one INSERT
+    (outbox_enqueue_many), whose unique index settles a race with another sweep."""
     from .models import Application, OutboxMessage
 
     keys = {sla_alert_key(pk, status): pk for pk, status in statuses.items()}
@@ -189,7 +192,7 @@ def sla_alerts(statuses, *, today, calendar) -> int:
         .order_by("pk")
     )
     approvers = _active_approver_addresses()
-    queued = 0
+    emails = []
     for application in cases:
         status = statuses[application.pk]
         if application.sla_status != status:
@@ -206,7 +209,7 @@ def sla_alerts(statuses, *, today, calendar) -> int:
             subject = "At risk: %s is due %s" % (application.reference, due_date.strftime("%A %-d %B"))
         else:
             subject = "Overdue: %s was due %s" % (application.reference, due_date.strftime("%A %-d %B"))
-        messages = outbox_enqueue(
+        emails.append(Email(
             key=sla_alert_key(application.pk, status),
             recipients=recipients,
             template="sla_%s" % status,
@@ -215,6 +218,5 @@ def sla_alerts(statuses, *, today, calendar) -> int:
                 application, status=status, due_date=due_date, business_days_left=left,
                 business_days_over=over, assignee=assignee, today=today,
             ),
-        )
-        queued += bool(messages)
-    return queued
+        ))
+    return len(outbox_enqueue_many(emails))

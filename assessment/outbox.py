@@ -32,6 +32,12 @@ person can decide to resend it. In detail:
   arrive.
 The Message-ID is derived from the key and the address, so a resend a person chose still
 shows once in clients that de-duplicate by Message-ID.
+
+Sweeps enqueue many reasons at once with `outbox_enqueue_many`: one INSERT ... ON CONFLICT
+(key, recipient) DO NOTHING RETURNING id for all of them. The unique index decides between
+two sweeps writing the same key at the same time (the second waits for the first to commit,
+then inserts nothing), so no row lock is needed; only the rows actually inserted get a send
+task, after commit.
 """
 
 import contextlib
@@ -39,11 +45,12 @@ import hashlib
 import logging
 import smtplib
 import socket
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -104,6 +111,68 @@ def outbox_enqueue(*, key, recipients, template, context, subject) -> list[Outbo
     for message in messages:
         _send_on_commit(message.pk)
     return messages
+
+
+@dataclass(frozen=True)
+class Email:
+    """One reason to write to people, as `outbox_enqueue` takes it."""
+
+    key: str
+    recipients: list
+    template: str
+    context: dict
+    subject: str
+
+
+def _addresses(recipients):
+    return sorted({address.strip().lower() for address in recipients if address})
+
+
+# Only keys that have no row yet: a key is never extended to someone who joined later
+# (whoever was told, was told when the reason arose), as outbox_enqueue does.
+_ENQUEUE_MANY = """
+INSERT INTO {table} (key, recipient, subject, body_text, body_html, status, attempts, last_error, created_at)
+SELECT m.key, m.recipient, m.subject, m.body_text, m.body_html, %s, 0, '', %s
+FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[], %s::text[])
+    AS m(key, recipient, subject, body_text, body_html)
+WHERE NOT EXISTS (SELECT 1 FROM {table} o WHERE o.key = m.key)
+ORDER BY m.key, m.recipient
+ON CONFLICT (key, recipient) DO NOTHING
+RETURNING id, key
+"""
+
+
+def outbox_enqueue_many(emails) -> dict[str, int]:
+    """Write each of `emails` (once per key) to each of its recipients in one statement, for
+    sending after the caller's transaction commits. Answers {key: rows written} for the keys
+    this call wrote; a key that already had rows, or was written meanwhile by another
+    caller, is left as it is and is not in the answer.
+
+    Each body is rendered once per key, not per person. Rows go in key order, so two sweeps
+    writing the same keys wait for each other instead of deadlocking."""
+    columns = ([], [], [], [], [])
+    for email in emails:
+        addresses = _addresses(email.recipients)
+        if not addresses:
+            logger.warning("outbox message %s has no recipients; nothing queued", email.key)
+            continue
+        context = {**email.context, "site_url": settings.SITE_URL}
+        body_text = render_to_string("emails/%s.txt" % email.template, context)
+        body_html = render_to_string("emails/%s.html" % email.template, context)
+        for address in addresses:
+            for column, value in zip(columns, (email.key, address, email.subject, body_text, body_html), strict=True):
+                column.append(value)
+    if not columns[0]:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(_ENQUEUE_MANY.format(table=OutboxMessage._meta.db_table),
+                       [Status.PENDING, timezone.now(), *columns])
+        written = cursor.fetchall()
+    counts = {}
+    for message_id, key in written:
+        counts[key] = counts.get(key, 0) + 1
+        _send_on_commit(message_id)
+    return counts
 
 
 def _send_on_commit(message_id):

@@ -5,10 +5,27 @@ register entry.
 The schedule lives in settings: REVIEW_OPENS_DAYS_BEFORE, REVIEW_REMINDER_DAYS (days before
 the due date; negative after it), REVIEW_LAPSE_AFTER_DAYS, DISCONTINUE_HONOURED_MONTHS.
 
-Exactly once: every decision about an entry is taken under its row lock, and each reminder is
-an outbox row keyed `review:<assessment>:<cycle>:<step>` (one per person) written in the same
-transaction as the decision; a second sweep, the same day or at the same time, finds the case
-open and the key taken and does nothing. The outbox sends each row at most once (outbox.py).
+At most once, without row locks: the sweep is set-based. One query finds the entries with
+something to do today (not filed, and lapsing, without a live review case, or with today's
+reminder step not yet in the outbox); on a day with nothing to do it is all the sweep reads.
+What it decides is then written in one transaction, a fixed handful of statements however
+many entries are due:
+- the live cases are read again first: a review filed since the query stops there;
+- the missing review cases with one INSERT ... ON CONFLICT DO NOTHING RETURNING: the unique
+  constraints (one live review case per entry and period, one open case per
+  micro-credential) decide, and only the cases this sweep inserted count as opened;
+- the lapses with one UPDATE ... WHERE status = 'current' RETURNING (`assessments_lapse`),
+  and their draft cases withdrawn, with their history, in one more statement;
+- every reminder and lapse notice with one INSERT ... ON CONFLICT (key, recipient) DO NOTHING
+  (`outbox.outbox_enqueue_many`), each an outbox row keyed `review:<assessment>:<cycle>:<step>`
+  (one per person), in the same transaction as the decision it follows from; only the rows
+  inserted get a send task, after commit.
+With two sweeps at once, the second one's inserts wait on the first one's uncommitted rows in
+the unique indexes and then insert nothing, and its UPDATE waits on the first one's row
+locks and then finds the entries no longer current: correctness comes from the constraints
+and from conditional writes, not from locking each entry before deciding. Rows are written
+in key (or id) order so two sweeps wait for each other instead of deadlocking. The outbox
+sends each row at most once (outbox.py).
 
 What the outcomes mean for the entry:
 - filed (submitted, and not withdrawn since): no more reminders, and it cannot lapse;
@@ -27,15 +44,17 @@ import logging
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from accounts.models import Organisation, User
 from credentials.models import Assessment
-from credentials.services import assessment_lapse, assessments_discontinued_after_end
+from credentials.services import assessments_discontinued_after_end, assessments_lapse
 
 from . import clock, notifications
 from .models import Application, ApplicationEvent, OutboxMessage
+from .outbox import outbox_enqueue_many
 
 logger = logging.getLogger(__name__)
 
@@ -86,8 +105,118 @@ class SweepResult:
             self.examined, self.opened, self.reminded, self.lapsed, self.discontinued)
 
 
-def _filed(queryset):
-    return queryset.filter(submitted_at__isnull=False).exclude(state=State.WITHDRAWN)
+def review_sweep(*, as_of: dt.date | None = None) -> SweepResult:
+    """Open review cases, queue the reminder due today, lapse entries whose review was not
+    filed in time, and end the honoured period of discontinued ones, as if the date were
+    `as_of`. Idempotent: a second run on the same date changes and sends nothing.
+
+    A day with nothing to do costs two statements (the discontinued UPDATE and the query for
+    entries with something to do, which finds none); a day with work a fixed handful more,
+    however many entries are due (module docstring). `examined` counts the entries that had
+    something to do."""
+    as_of = as_of or clock.agency_date(timezone.now())
+    result = review_entries_decide(as_of=as_of)
+    result.discontinued = assessments_discontinued_after_end(as_of=as_of)
+    logger.info("review sweep for %s: %s", as_of.isoformat(), result)
+    return result
+
+
+def review_decide(*, assessment_id, as_of) -> SweepResult:
+    """What the sweep does about one entry on `as_of` (the demo data and tests use it)."""
+    return review_entries_decide(as_of=as_of, assessment_id=assessment_id)
+
+
+def review_entries_decide(*, as_of, assessment_id=None) -> SweepResult:
+    """Everything the sweep does on `as_of` (about one entry, given `assessment_id`). The
+    entries with something to do are read first, outside a transaction: with nothing to do
+    that one query is all; what the sweep writes is decided in one transaction, where the
+    unique constraints settle any race with another sweep (module docstring)."""
+    result = SweepResult()
+    entries = _entries_with_something_to_do(as_of=as_of, assessment_id=assessment_id)
+    result.examined = len(entries)
+    if entries:
+        with transaction.atomic():
+            _entries_decide(entries, as_of=as_of, result=result)
+    return result
+
+
+def _entries_decide(entries, *, as_of, result):
+    # Read again in the transaction: a review filed since the entries were read stops here.
+    live = {case.reviewed_assessment_id: case for case in _live_cases([entry.pk for entry in entries])}
+    entries = [entry for entry in entries if entry.pk not in live or live[entry.pk].submitted_at is None]
+    lapsing = [entry for entry in entries if as_of >= lapses_on(entry.review_due_date)]
+    reviewing = [entry for entry in entries if as_of < lapses_on(entry.review_due_date)]
+    opened = _cases_open([entry for entry in reviewing if entry.pk not in live])
+    result.opened = len(opened)
+    live.update(opened)
+    emails = _reminders(reviewing, live, opened, as_of=as_of)
+    lapsed = _lapse(lapsing, live)
+    result.lapsed = len(lapsed)
+    emails += [
+        notifications.review_lapsed(entry, key=lapse_key(entry.pk, entry.review_cycle),
+                                    recipients=entry.provider_addresses)
+        for entry in lapsed
+    ]
+    written = outbox_enqueue_many(emails)
+    result.reminded = sum(1 for email in emails if email.template == "review_reminder" and email.key in written)
+
+
+# The entries with something to do on a date, in one statement: written out rather than
+# built with the ORM, because composing and compiling the equivalent queryset cost several
+# times the query itself on a day with nothing to do. `step` is reminder_step_due in SQL
+# (the CASE lists the steps earliest day first); the LEFT JOIN finds at most one live case
+# (the unique constraint `application_one_review_case_per_cycle`).
+_ENTRIES_WITH_SOMETHING_TO_DO = """
+SELECT a.*, c.id AS live_case_id, s.step,
+       EXISTS (SELECT 1 FROM {outbox} o
+               WHERE o.key = 'review:' || a.id || ':' || a.review_cycle || ':' || s.step) AS reminded,
+       p.name AS provider_name,
+       ARRAY(SELECT u.email FROM {user} u
+             WHERE u.organisation_id = a.provider_id AND u.role = %(provider)s AND u.is_active) AS provider_addresses
+FROM {assessment} a
+JOIN {organisation} p ON p.id = a.provider_id
+CROSS JOIN LATERAL (SELECT CASE {step_cases} END AS step) s
+LEFT JOIN {application} c
+       ON c.reviewed_assessment_id = a.id AND c.review_cycle = a.review_cycle
+      AND c.kind = %(review)s AND c.state <> %(withdrawn)s
+WHERE a.status = %(current)s AND a.review_due_date <= %(opens)s {only}
+  AND c.submitted_at IS NULL
+  AND (a.review_due_date <= %(lapses)s
+       OR c.id IS NULL
+       OR (s.step IS NOT NULL AND NOT EXISTS (
+               SELECT 1 FROM {outbox} o
+               WHERE o.key = 'review:' || a.id || ':' || a.review_cycle || ':' || s.step)))
+ORDER BY a.id
+"""
+
+
+def _entries_with_something_to_do(*, as_of, assessment_id=None):
+    """One query: the current entries in their review window whose review is not filed and
+    that lapse today, have no live review case, or have a reminder due that has no outbox
+    row yet, annotated with `live_case_id`, `step` and `reminded`. The window is read
+    through the (status, review_due_date) index; the case and the reminder are index probes
+    per entry in it."""
+    steps = sorted(reminder_steps())
+    params = {
+        "provider": User.Role.PROVIDER, "review": Application.Kind.REVIEW, "withdrawn": State.WITHDRAWN, "current": Assessment.Status.CURRENT,
+        "opens": as_of + dt.timedelta(days=settings.REVIEW_OPENS_DAYS_BEFORE),
+        "lapses": as_of - dt.timedelta(days=settings.REVIEW_LAPSE_AFTER_DAYS),
+        "only": assessment_id,
+        **{"step_day_%d" % n: as_of + dt.timedelta(days=step) for n, step in enumerate(steps)},
+        **{"step_%d" % n: step for n, step in enumerate(steps)},
+    }
+    sql = _ENTRIES_WITH_SOMETHING_TO_DO.format(
+        assessment=Assessment._meta.db_table, application=Application._meta.db_table,
+        outbox=OutboxMessage._meta.db_table, user=User._meta.db_table, organisation=Organisation._meta.db_table,
+        step_cases=" ".join("WHEN a.review_due_date <= %%(step_day_%d)s THEN %%(step_%d)s::int" % (n, n)
+                            for n in range(len(steps))),
+        only="AND a.id = %(only)s" if assessment_id is not None else "",
+    )
+    entries = list(Assessment.objects.raw(sql, params))
+    for entry in entries:
+        # What the emails say about the provider, read in the same query.
+        entry.provider = Organisation(pk=entry.provider_id, name=entry.provider_name)
+    return entries
 
 
 def _live_cases(assessment_ids):
@@ -98,124 +227,128 @@ def _live_cases(assessment_ids):
     ).exclude(state=State.WITHDRAWN)
 
 
-def review_sweep(*, as_of: dt.date | None = None) -> SweepResult:
-    """Open review cases, queue the reminder due today, lapse entries whose review was not
-    filed in time, and end the honoured period of discontinued ones, as if the date were
-    `as_of`. Idempotent: a second run on the same date changes and sends nothing.
+def _cases_open(entries) -> dict[int, Application]:
+    """Draft review cases for `entries`, for the provider to complete (they carry the current
+    metadata, which the provider may edit while the case is a draft), each with its
+    open-review event. Answers {assessment id: case} for the cases this call opened.
 
-    Three indexed reads find the entries with something to do; only those are locked and
-    decided, each in its own short transaction, so a day's run over 100,000 entries costs
-    about as much as reading the ones in their review window."""
-    as_of = as_of or clock.agency_date(timezone.now())
-    result = SweepResult()
-    result.discontinued = assessments_discontinued_after_end(as_of=as_of)
-    steps = reminder_steps()
-    horizon = as_of + dt.timedelta(days=max(settings.REVIEW_OPENS_DAYS_BEFORE, steps[0]))
-    rows = list(
-        Assessment.objects.filter(status=Assessment.Status.CURRENT, review_due_date__lte=horizon)
-        .order_by("review_due_date", "pk").values_list("pk", "review_due_date", "review_cycle")
-    )
-    result.examined = len(rows)
-    if not rows:
-        return result
-    ids = [pk for pk, _, _ in rows]
-    cases = dict(_live_cases(ids).values_list("reviewed_assessment_id", "submitted_at"))
-    wanted_keys = {}
-    for pk, due_date, cycle in rows:
-        step = reminder_step_due((due_date - as_of).days, steps)
-        if step is not None:
-            wanted_keys[pk] = reminder_key(pk, cycle, step)
-    sent_keys = set(
-        OutboxMessage.objects.filter(key__in=list(wanted_keys.values())).values_list("key", flat=True).distinct()
-    )
-    for pk, due_date, _cycle in rows:
-        if cases.get(pk) is not None:
-            continue  # filed: nothing more to say or do this period
-        lapsing = as_of >= lapses_on(due_date)
-        if not lapsing and pk in cases and (pk not in wanted_keys or wanted_keys[pk] in sent_keys):
-            continue
-        outcome = review_decide(assessment_id=pk, as_of=as_of, steps=steps)
-        result.opened += outcome.opened
-        result.reminded += outcome.reminded
-        result.lapsed += outcome.lapsed
-    logger.info("review sweep for %s: %s", as_of.isoformat(), result)
-    return result
-
-
-@transaction.atomic
-def review_decide(*, assessment_id, as_of, steps=None) -> SweepResult:
-    """Everything the sweep does about one entry on `as_of`, under its row lock: a second
-    sweep at the same time waits here and then finds the work done."""
-    outcome = SweepResult()
-    assessment = (
-        Assessment.objects.select_for_update(of=("self",)).select_related("provider", "microcredential")
-        .filter(pk=assessment_id, status=Assessment.Status.CURRENT).first()
-    )
-    if assessment is None:
-        return outcome
-    cycle = assessment.review_cycle
-    case = _live_cases([assessment.pk]).filter(review_cycle=cycle).first()
-    if case is not None and case.submitted_at is not None:
-        return outcome
-    due_date = assessment.review_due_date
-    if as_of >= lapses_on(due_date):
-        _lapse(assessment, case, on=lapses_on(due_date))
-        outcome.lapsed = 1
-        return outcome
-    days_before = (due_date - as_of).days
-    if days_before > settings.REVIEW_OPENS_DAYS_BEFORE:
-        return outcome
-    if case is None:
-        case = _case_open(assessment)
-        outcome.opened = int(case is not None)
-    step = reminder_step_due(days_before, steps)
-    if step is not None:
-        # The reminder sent as the case opens is also the notice that it is open: one email.
-        outcome.reminded = int(bool(notifications.review_reminder(
-            assessment, case, key=reminder_key(assessment.pk, cycle, step), step=step, days_before=days_before,
-            opening=bool(outcome.opened),
-            lapses_on=lapses_on(due_date),
-        )))
-    return outcome
-
-
-def _case_open(assessment):
-    """A draft review case about the entry's micro-credential, for the provider to complete
-    (it carries the current metadata, which the provider may edit while it is a draft).
-    None when another case about the micro-credential is open: the reminders still go."""
-    try:
-        with transaction.atomic():
-            case = Application.objects.create(
-                kind=Application.Kind.REVIEW,
-                microcredential_id=assessment.microcredential_id,
-                provider_id=assessment.provider_id,
-                reviewed_assessment=assessment,
-                review_cycle=assessment.review_cycle,
-            )
-    except IntegrityError:
-        logger.warning("review case for %s not opened: another case about its micro-credential is open",
-                       assessment.reference)
-        return None
-    ApplicationEvent.objects.create(
-        application=case, actor=None, action="open-review", from_state="", to_state=case.state,
-        message="Periodic review of %s, due on %s." % (assessment.reference, assessment.review_due_date.isoformat()),
-    )
-    return case
-
-
-def _lapse(assessment, case, *, on):
-    assessment_lapse(assessment=assessment, on=on)
-    if case is not None and case.state in Application.WITHDRAWABLE_STATES:
-        # The draft would block a new application about the micro-credential; its history stays.
-        case = Application.objects.select_for_update().get(pk=case.pk)
-        from_state = case.state
-        case.withdraw()
-        case.withdrawn_at = timezone.now()
-        case.sla_status = clock.STOPPED
-        case.save(update_fields=["state", "withdrawn_at", "sla_status"])
-        ApplicationEvent.objects.create(
-            application=case, actor=None, action="withdraw", from_state=from_state, to_state=case.state,
-            message="Closed: the review was not filed by %s, so %s lapsed." % (on.isoformat(), assessment.reference),
+    One INSERT ... ON CONFLICT DO NOTHING: an entry whose period already has a live case
+    (another sweep opened it meanwhile) or whose micro-credential has another case open gets
+    none here; in the second case the reminders still go."""
+    if not entries:
+        return {}
+    now = timezone.now()
+    cases = [
+        Application(kind=Application.Kind.REVIEW, microcredential_id=entry.microcredential_id,
+                    provider_id=entry.provider_id, reviewed_assessment_id=entry.pk,
+                    review_cycle=entry.review_cycle, created_at=now)
+        for entry in entries
+    ]
+    inserted = dict(_insert_new(cases))  # {assessment id: case id}
+    for entry in entries:
+        if entry.pk not in inserted:
+            logger.warning("review case for %s not opened: another case about its micro-credential is open",
+                           entry.reference)
+    opened = {}
+    for case in cases:
+        if case.reviewed_assessment_id in inserted:
+            case.pk = inserted[case.reviewed_assessment_id]
+            case._state.adding = False
+            opened[case.reviewed_assessment_id] = case
+    by_id = {entry.pk: entry for entry in entries}
+    ApplicationEvent.objects.bulk_create([
+        ApplicationEvent(
+            application=case, actor=None, action="open-review", from_state="", to_state=case.state,
+            message="Periodic review of %s, due on %s." % (
+                by_id[assessment_id].reference, by_id[assessment_id].review_due_date.isoformat()),
         )
-    notifications.review_lapsed(assessment, key=lapse_key(assessment.pk, assessment.review_cycle))
-    logger.info("assessment %s lapsed: review due %s not filed", assessment.reference, assessment.review_due_date)
+        for assessment_id, case in opened.items()
+    ])
+    return opened
+
+
+def _insert_new(cases):
+    """INSERT the cases, in entry order, skipping any a unique constraint refuses. Answers
+    (assessment id, case id) of those inserted (Django's bulk_create with ignore_conflicts
+    does not say which)."""
+    table = Application._meta.db_table
+    fields = [field for field in Application._meta.concrete_fields if not field.primary_key]
+    row = "(%s)" % ", ".join(["%s"] * len(fields))
+    inserted = []
+    cases = sorted(cases, key=lambda case: case.reviewed_assessment_id)
+    with connection.cursor() as cursor:
+        for start in range(0, len(cases), 1000):
+            chunk = cases[start:start + 1000]
+            cursor.execute(
+                "INSERT INTO %s (%s) VALUES %s ON CONFLICT DO NOTHING RETURNING reviewed_assessment_id, id" % (
+                    connection.ops.quote_name(table),
+                    ", ".join(connection.ops.quote_name(field.column) for field in fields),
+                    ", ".join([row] * len(chunk))),
+                [field.get_db_prep_save(field.pre_save(case, True), connection) for case in chunk for field in fields],
+            )
+            inserted += cursor.fetchall()
+    return inserted
+
+
+def _reminders(entries, live, opened, *, as_of):
+    """The reminder due today for each entry that has one and has not had it. The one sent
+    as the case opens is also the notice that it is open: one email."""
+    emails = []
+    for entry in entries:
+        if entry.step is None or entry.reminded:
+            continue
+        case = live.get(entry.pk)
+        emails.append(notifications.review_reminder(
+            entry, case, key=reminder_key(entry.pk, entry.review_cycle, entry.step), step=entry.step,
+            days_before=(entry.review_due_date - as_of).days, opening=entry.pk in opened,
+            lapses_on=lapses_on(entry.review_due_date), recipients=entry.provider_addresses,
+        ))
+    return emails
+
+
+def _lapse(entries, live):
+    """Lapse the entries (one UPDATE), close their review cases and answer the entries that
+    lapsed, as they are now, for the notice."""
+    lapsed = set(assessments_lapse(assessment_ids=[entry.pk for entry in entries],
+                                   lapse_after_days=settings.REVIEW_LAPSE_AFTER_DAYS))
+    entries = [entry for entry in entries if entry.pk in lapsed]
+    for entry in entries:
+        entry.status = Assessment.Status.LAPSED
+        entry.current_until = lapses_on(entry.review_due_date)
+        entry.status_reason = "The periodic review due on %s was not filed." % entry.review_due_date.isoformat()
+        logger.info("assessment %s lapsed: review due %s not filed", entry.reference, entry.review_due_date)
+    _drafts_close([live[entry.pk].pk for entry in entries if entry.pk in live])
+    return entries
+
+
+# Withdraw the cases and write each one's history in one statement; the cases are locked in
+# id order first, and a case no longer withdrawable (decided meanwhile) is left alone.
+_DRAFTS_CLOSE = """
+WITH closing AS (
+    SELECT c.id, c.state FROM {application} c WHERE c.id = ANY(%(ids)s) AND c.state = ANY(%(withdrawable)s)
+    ORDER BY c.id FOR UPDATE
+), closed AS (
+    UPDATE {application} c SET state = %(withdrawn)s, withdrawn_at = %(now)s, sla_status = %(stopped)s
+    FROM closing WHERE c.id = closing.id
+    RETURNING c.id, closing.state AS from_state, c.reviewed_assessment_id
+)
+INSERT INTO {event} (application_id, at, actor_id, action, from_state, to_state, message)
+SELECT closed.id, %(now)s, NULL, 'withdraw', closed.from_state, %(withdrawn)s,
+       'Closed: the review was not filed by ' || a.current_until::text || ', so ' || a.reference || ' lapsed.'
+FROM closed JOIN {assessment} a ON a.id = closed.reviewed_assessment_id
+"""
+
+
+def _drafts_close(case_ids):
+    """Withdraw the review cases of entries that lapsed: the draft would block a new
+    application about the micro-credential; its history stays."""
+    if not case_ids:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(_DRAFTS_CLOSE.format(
+            application=Application._meta.db_table, event=ApplicationEvent._meta.db_table,
+            assessment=Assessment._meta.db_table,
+        ), {
+            "ids": case_ids, "withdrawable": list(Application.WITHDRAWABLE_STATES), "withdrawn": State.WITHDRAWN,
+            "now": timezone.now(), "stopped": clock.STOPPED,
+        })

@@ -490,6 +490,28 @@ def assessment_discontinue(*, assessment, on) -> Assessment:
     return assessment
 
 
+def assessments_lapse(*, assessment_ids, lapse_after_days) -> list[int]:
+    """`assessment_lapse` for many entries in one UPDATE: each lapses on its review due date
+    plus `lapse_after_days`. Answers the ids that lapsed; an entry no longer current is left
+    alone. The rows are locked in id order so two sweeps lapsing the same entries wait for
+    each other instead of deadlocking, and the second finds them no longer current."""
+    if not assessment_ids:
+        return []
+    table = Assessment._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""UPDATE {table} SET status = %s, current_until = review_due_date + %s::int,
+                   status_reason = 'The periodic review due on ' || review_due_date::text || ' was not filed.'
+               WHERE id IN (SELECT id FROM {table} WHERE id = ANY(%s) ORDER BY id FOR UPDATE)
+                 AND status = %s
+               RETURNING id""",
+            [Assessment.Status.LAPSED, lapse_after_days, list(assessment_ids), Assessment.Status.CURRENT],
+        )
+        lapsed = [row[0] for row in cursor.fetchall()]
+    logger.info("%d assessment(s) lapsed", len(lapsed))
+    return lapsed
+
+
 def assessments_discontinued_after_end(*, as_of) -> int:
     """Expiring entries whose honoured period ended before `as_of` become `discontinued`
     (one indexed UPDATE). Answers how many changed."""

@@ -10,6 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from assessment import services
 from assessment.models import Application, OutboxMessage
@@ -349,3 +350,36 @@ def test_seed_demo_has_reviews_in_several_stages_and_is_safe_to_run_twice(capsys
     steps = {key.split(":")[3] for key in OutboxMessage.objects.filter(key__startswith="review:")
              .values_list("key", flat=True)}
     assert {"-7", "7", "90"} <= steps
+
+
+def _sweep_queries(day):
+    with CaptureQueriesContext(connection) as queries:
+        result = review_sweep(as_of=day)
+    return len(queries), result
+
+
+@pytest.mark.django_db
+def test_the_sweep_costs_the_same_number_of_queries_for_3_entries_due_as_for_30():
+    provider, staff = Provider(), people()
+    counts = {}
+    for number, shift in ((3, 0), (30, 400)):
+        entries = [_assessment(provider, staff) for _ in range(number)]
+        Assessment.objects.filter(pk__in=[a.pk for a in entries]).update(review_due_date=DUE + shift * DAY)
+        opening, opened = _sweep_queries(DUE + (shift - 90) * DAY)
+        reminding, reminded = _sweep_queries(DUE + (shift - 30) * DAY)
+        lapsing, lapsed = _sweep_queries(LAPSES + shift * DAY)
+        assert (opened.opened, opened.reminded, reminded.reminded, lapsed.lapsed) == (number,) * 4
+        counts[number] = (opening, reminding, lapsing)
+    assert counts[3] == counts[30]
+    assert _keys(entries[-1]) == sorted("review:%d:1:%s" % (entries[-1].pk, step) for step in ("90", "30", "lapsed"))
+
+
+@pytest.mark.django_db
+def test_a_day_with_nothing_to_do_is_one_query_and_the_discontinued_update():
+    provider = Provider()
+    _assessment(provider)
+    review_sweep(as_of=DUE - 30 * DAY)
+    with CaptureQueriesContext(connection) as queries:
+        result = review_sweep(as_of=DUE - 30 * DAY)
+    assert (result.examined, result.opened, result.reminded, result.lapsed) == (0, 0, 0, 0)
+    assert len(queries) == 2, [query["sql"] for query in queries]
