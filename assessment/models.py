@@ -44,23 +44,32 @@ class Application(ConcurrentTransitionMixin, models.Model):
     SlaStatus = models.TextChoices("SlaStatus", [(status, status.replace("_", " ").capitalize())
                                                  for status in clock.STATUSES])
 
-    # Given at submission: a draft has no reference yet.
-    reference = models.CharField(max_length=20, unique=True, null=True, blank=True)
+    # Given at submission: a draft has no reference yet (NULL, so drafts do not collide).
+    # Unique through Meta.constraints, not `unique=True`, which would add a second
+    # (LIKE-pattern) index no query uses.
+    reference = models.CharField(max_length=20, null=True, blank=True)  # noqa: DJ001
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.INITIAL)
     state = FSMField(max_length=20, choices=State.choices, default=State.DRAFT, protected=True)
     microcredential = models.ForeignKey(MicroCredential, on_delete=models.PROTECT, related_name="applications")
-    provider = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="applications")
+    # Foreign keys without their own index: (provider, state) and (assigned_to, sla_due_date)
+    # below serve lookups by provider and by assignee; no query looks applications up by their
+    # author or submitter. Each index costs every write of the row, and the daily sweep
+    # rewrites tens of thousands of rows.
+    provider = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="applications", db_index=False
+    )
     # Empty when the review sweep opened the case (a review case nobody asked for).
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     submitted_at = models.DateTimeField(null=True, blank=True)
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
     )
     assigned_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="assigned_applications"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="assigned_applications",
+        db_index=False,
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
@@ -74,8 +83,10 @@ class Application(ConcurrentTransitionMixin, models.Model):
     )
     # A review case: the entry under review and which of its review periods, from the moment
     # the review sweep opens the case; the provider's declaration and summary at submission.
+    # Indexed only where set (`application_reviewed`): initial cases, the many,
+    # never enter that index.
     reviewed_assessment = models.ForeignKey(
-        Assessment, on_delete=models.PROTECT, null=True, blank=True, related_name="review_cases"
+        Assessment, on_delete=models.PROTECT, null=True, blank=True, related_name="review_cases", db_index=False
     )
     review_cycle = models.PositiveSmallIntegerField(null=True, blank=True)
     declaration = models.CharField(max_length=20, choices=Declaration.choices, blank=True)
@@ -89,8 +100,13 @@ class Application(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["sla_due_date", "id"], name="application_queue_due"),
             models.Index(fields=["assigned_to", "sla_due_date"], name="application_assignee_due"),
             models.Index(fields=["sla_status", "sla_due_date"], name="application_sla"),
+            models.Index(
+                fields=["reviewed_assessment"], condition=models.Q(reviewed_assessment__isnull=False),
+                name="application_reviewed",
+            ),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["reference"], name="application_reference_unique"),
             # One case at a time about a micro-credential: two open cases could reach two
             # different decisions about the same thing.
             models.UniqueConstraint(

@@ -109,7 +109,7 @@ def create_cases(n, calendar):
     ], batch_size=5000)
     # Yesterday's sweep alerted the cases at risk or overdue then.
     OutboxMessage.objects.bulk_create([
-        OutboxMessage(key="sla:%d:%s" % (applications[i].pk, statuses[i]), recipients=[], subject="-",
+        OutboxMessage(key="sla:%d:%s" % (applications[i].pk, statuses[i]), recipient=assessor.email, subject="-",
                       body_text="-", status="sent")
         for i in range(n) if statuses[i] in (clock.AT_RISK, clock.BREACHED)
     ], batch_size=5000)

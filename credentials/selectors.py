@@ -9,8 +9,10 @@ import functools
 from dataclasses import dataclass
 from decimal import Decimal
 
+import psycopg
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
+from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 from django.db.models import F, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
@@ -190,6 +192,37 @@ def _verification_sql():
     )
 
 
+def _prepared_cursor():
+    """A cursor whose statements PostgreSQL prepares once per connection and then only runs.
+
+    Planning the verification query's four-table join costs the server several times what
+    running it does (about 0.3 ms against 0.05 ms), on every request of the most-asked public
+    endpoint. Django leaves psycopg's prepared statements off for the sake of transaction-mode
+    poolers (PgBouncer < 1.21); this deployment connects to PostgreSQL directly, and a prepared
+    statement is only a per-connection cache of the plan, so nothing else changes. The cursor
+    is opened the way `connection.cursor()` opens one (health check, query logging, execute
+    wrappers), only with server-side binding. Other databases get an ordinary cursor."""
+    if connection.vendor != "postgresql":
+        return connection.cursor()
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        cursor = _PreparingCursor(connection.connection)
+    return _PreparedDebugCursor(cursor, connection) if connection.queries_logged else connection.make_cursor(cursor)
+
+
+class _PreparingCursor(psycopg.Cursor):
+    def execute(self, query, params=None, *, prepare=True, binary=None):
+        return super().execute(query, params, prepare=prepare, binary=binary)
+
+
+class _PreparedDebugCursor(CursorDebugWrapper):
+    def execute(self, sql, params=None):
+        # Logged as written: a prepared statement's run carries no query text to read back.
+        with self.debug_sql(sql, params):
+            return CursorWrapper.execute(self, sql, params)
+
+
 def _date(value):
     # PostgreSQL answers dates; SQLite answers their ISO text.
     return value if value is None or isinstance(value, dt.date) else dt.date.fromisoformat(value)
@@ -208,7 +241,7 @@ def verification_by_code(code) -> VerificationFacts | None:
     canonical = verification_code_normalise(code)
     if canonical is None:
         return None
-    with connection.cursor() as cursor:
+    with _prepared_cursor() as cursor:
         cursor.execute(_verification_sql(), [canonical])
         rows = cursor.fetchall()
     if not rows:

@@ -11,7 +11,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def _run(code, **env):
     clean = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS",
                                                               "DATABASE_URL", "REDIS_URL", "SIGNING_KEY_FILE",
-                                                              "SIGNING_CERT_FILE", "DJANGO_SETTINGS_MODULE"}}
+                                                              "SIGNING_CERT_FILE", "DJANGO_SETTINGS_MODULE",
+                                                              "DJANGO_CONN_MAX_AGE"}}
     return subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True, timeout=120
     )
@@ -101,6 +102,17 @@ def test_embedded_defaults_when_nothing_is_set():
         "60/minute",
         "1200/minute",
     ], result.stderr
+
+
+def test_database_connections_are_kept_between_requests_unless_told_otherwise():
+    script = (
+        "import django; django.setup(); from django.conf import settings as s;"
+        "print(s.DATABASES['default']['CONN_MAX_AGE'], s.DATABASES['default']['CONN_HEALTH_CHECKS'])"
+    )
+    kept = _run(script, DJANGO_SETTINGS_MODULE="config.settings.local")
+    assert kept.stdout.split() == ["60", "True"], kept.stderr
+    closed = _run(script, DJANGO_SETTINGS_MODULE="config.settings.local", DJANGO_CONN_MAX_AGE="0")
+    assert closed.stdout.split() == ["0", "True"], closed.stderr
 
 
 def test_redis_and_smtp_are_used_when_configured():
