@@ -12,7 +12,6 @@ from decimal import Decimal
 import psycopg
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 from django.db.models import F, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
@@ -208,19 +207,12 @@ def _prepared_cursor():
     connection.ensure_connection()
     with connection.wrap_database_errors:
         cursor = _PreparingCursor(connection.connection)
-    return _PreparedDebugCursor(cursor, connection) if connection.queries_logged else connection.make_cursor(cursor)
+    return connection.make_debug_cursor(cursor) if connection.queries_logged else connection.make_cursor(cursor)
 
 
 class _PreparingCursor(psycopg.Cursor):
     def execute(self, query, params=None, *, prepare=True, binary=None):
         return super().execute(query, params, prepare=prepare, binary=binary)
-
-
-class _PreparedDebugCursor(CursorDebugWrapper):
-    def execute(self, sql, params=None):
-        # Logged as written: a prepared statement's run carries no query text to read back.
-        with self.debug_sql(sql, params):
-            return CursorWrapper.execute(self, sql, params)
 
 
 def _date(value):
