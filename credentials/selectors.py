@@ -9,7 +9,6 @@ import functools
 from dataclasses import dataclass
 from decimal import Decimal
 
-import psycopg
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import F, Prefetch, Q
@@ -191,30 +190,6 @@ def _verification_sql():
     )
 
 
-def _prepared_cursor():
-    """A cursor whose statements PostgreSQL prepares once per connection and then only runs.
-
-    Planning the verification query's four-table join costs the server several times what
-    running it does (about 0.3 ms against 0.05 ms), on every request of the most-asked public
-    endpoint. Django leaves psycopg's prepared statements off for the sake of transaction-mode
-    poolers (PgBouncer < 1.21); this deployment connects to PostgreSQL directly, and a prepared
-    statement is only a per-connection cache of the plan, so nothing else changes. The cursor
-    is opened the way `connection.cursor()` opens one (health check, query logging, execute
-    wrappers), only with server-side binding. Other databases get an ordinary cursor."""
-    if connection.vendor != "postgresql":
-        return connection.cursor()
-    connection.close_if_health_check_failed()
-    connection.ensure_connection()
-    with connection.wrap_database_errors:
-        cursor = _PreparingCursor(connection.connection)
-    return connection.make_debug_cursor(cursor) if connection.queries_logged else connection.make_cursor(cursor)
-
-
-class _PreparingCursor(psycopg.Cursor):
-    def execute(self, query, params=None, *, prepare=True, binary=None):
-        return super().execute(query, params, prepare=prepare, binary=binary)
-
-
 def _date(value):
     # PostgreSQL answers dates; SQLite answers their ISO text.
     return value if value is None or isinstance(value, dt.date) else dt.date.fromisoformat(value)
@@ -233,7 +208,7 @@ def verification_by_code(code) -> VerificationFacts | None:
     canonical = verification_code_normalise(code)
     if canonical is None:
         return None
-    with _prepared_cursor() as cursor:
+    with connection.cursor() as cursor:
         cursor.execute(_verification_sql(), [canonical])
         rows = cursor.fetchall()
     if not rows:

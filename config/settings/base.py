@@ -80,11 +80,6 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # the cost of a short query. The health check drops a connection the server closed.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # psycopg's prepared statements, which Django turns off for transaction-mode poolers:
-    # only the cursors that bind on the server use them, and the ORM's bind on the client,
-    # so only the verification lookup (credentials.selectors) is prepared.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
