@@ -148,6 +148,18 @@ class NulParameterMiddleware:
         return render(request, "error.html", {"error": error}, status=status.HTTP_400_BAD_REQUEST)
 
 
+def schema_documents_nul_guard(result, generator, request, public):
+    """drf-spectacular postprocessing hook: NulParameterMiddleware answers 400 for any
+    operation, so every operation documents a 400 (those with input already do)."""
+    for operations in result.get("paths", {}).values():
+        for method, operation in operations.items():
+            if method in ("get", "post", "put", "patch", "delete"):
+                operation.setdefault("responses", {}).setdefault("400", {
+                    "description": "A query or form parameter holds a NUL character; the body names it.",
+                })
+    return result
+
+
 __all__ = [
     "Conflict",
     "DomainError",
@@ -156,4 +168,5 @@ __all__ = [
     "TransitionNotAllowed",
     "api_exception_handler",
     "document_errors",
+    "schema_documents_nul_guard",
 ]

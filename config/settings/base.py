@@ -190,6 +190,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.errors.schema_documents_nul_guard",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "AttachmentKindEnum": "credentials.models.Attachment.Kind",
         "ApplicationKindEnum": "assessment.models.Application.Kind",
