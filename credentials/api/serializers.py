@@ -40,6 +40,11 @@ class ReferenceCodeField(serializers.CharField):
         kwargs.setdefault("allow_blank", True)
         super().__init__(**kwargs)
 
+    def run_validation(self, data=serializers.empty):
+        # CharField answers a blank string before to_internal_value sees it; blank means "not
+        # given yet" (a draft may be incomplete), never a reference id of "".
+        return super().run_validation(data) or None
+
     def to_internal_value(self, data):
         value = super().to_internal_value(data).strip()
         if not value:

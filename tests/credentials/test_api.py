@@ -110,6 +110,21 @@ def test_patch_changes_only_what_is_sent(api_as, provider):
     assert microcredential.title.startswith("Applied Data Visualisation")
 
 
+@pytest.mark.parametrize("blank", ["", "   "])
+def test_a_blank_level_or_field_of_study_clears_it(api_as, provider, blank):
+    # Found by the API fuzzing: "" reached the foreign key and failed in PostgreSQL.
+    microcredential = MicroCredentialFactory(created_by=provider)
+    response = api_as(provider).patch(
+        "/api/v1/microcredentials/%d/" % microcredential.pk,
+        {"field_of_study": blank, "proposed_level": blank}, format="json",
+    )
+    assert response.status_code == 200
+    assert (response.json()["field_of_study"], response.json()["proposed_level"]) == (None, None)
+    microcredential.refresh_from_db()
+    assert (microcredential.field_of_study_id, microcredential.proposed_level_id) == (None, None)
+    assert {"field_of_study", "proposed_level"} <= set(response.json()["completeness"]["missing_required"])
+
+
 def test_a_locked_micro_credential_answers_409_to_edits(api_as, provider):
     microcredential = MicroCredentialFactory(created_by=provider, locked_reason="application APP-2026-00001 is with the agency")
     response = api_as(provider).patch("/api/v1/microcredentials/%d/" % microcredential.pk, {"title": "X"}, format="json")
