@@ -298,18 +298,19 @@ def queue(request):
     })
 
 
-def _require_dashboard_reader(user):
+def _dashboard_sections(user):
+    """Today's date and the dashboard's sections, for agency staff only."""
     if not can.can_see_dashboard(user):
         raise NotPermitted("The dashboard is for agency staff.")
+    today = clock.agency_date(timezone.now())
+    return today, dashboard.dashboard(today=today, calendar=agency_calendar())
 
 
 @login_required
 @require_safe
 def dashboard_page(request):
     """How the agency keeps its ten-business-day promise (assessment.dashboard's sections)."""
-    _require_dashboard_reader(request.user)
-    today = clock.agency_date(timezone.now())
-    sections = dashboard.dashboard(today=today, calendar=agency_calendar())
+    today, sections = _dashboard_sections(request.user)
     return render(request, "assessment/dashboard.html", {
         "sections": sections, "today": today, "glance": {item.section.key: item.data for item in sections},
     })
@@ -319,9 +320,7 @@ def dashboard_page(request):
 @require_safe
 def dashboard_export(request):
     """The dashboard's figures as one CSV, a section after another."""
-    _require_dashboard_reader(request.user)
-    today = clock.agency_date(timezone.now())
-    sections = dashboard.dashboard(today=today, calendar=agency_calendar())
+    today, sections = _dashboard_sections(request.user)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="agency-performance-%s.csv"' % today.isoformat()
     # A byte-order mark: spreadsheet programs otherwise read UTF-8 (en dashes) as Latin-1.

@@ -404,6 +404,18 @@ def _assessment_locked(assessment):
     return Assessment.objects.select_for_update().get(pk=assessment.pk)
 
 
+def _current_locked(assessment, what):
+    """The entry, locked, if it is still current; else 409 saying what it is now."""
+    assessment = _assessment_locked(assessment)
+    if assessment.status != Assessment.Status.CURRENT:
+        raise Conflict(
+            "Only a current assessment can %s; %s is %s."
+            % (what, assessment.reference, assessment.get_status_display().lower()),
+            state=assessment.status,
+        )
+    return assessment
+
+
 @transaction.atomic
 def assessment_renew(
     *, assessment, level_id, credits, transfer_category, subject_area, recommended_by, signed_off_by,
@@ -417,13 +429,7 @@ def assessment_renew(
     late review does not shift the provider's yearly rhythm."""
     if recommended_by.pk == signed_off_by.pk:
         raise NotPermitted("The approver who signs off cannot be the one who recommended.")
-    assessment = _assessment_locked(assessment)
-    if assessment.status != Assessment.Status.CURRENT:
-        raise Conflict(
-            "Only a current assessment can be renewed; %s is %s."
-            % (assessment.reference, assessment.get_status_display().lower()),
-            state=assessment.status,
-        )
+    assessment = _current_locked(assessment, "be renewed")
     if review_period_months not in dict(Assessment.REVIEW_PERIOD_CHOICES):
         raise ValidationError({"review_period_months": ["The review period is 12, 24 or 36 months."]})
     try:
@@ -474,13 +480,7 @@ def assessment_discontinue(*, assessment, on) -> Assessment:
     """The provider stops offering the micro-credential: no new enrolments, but the entry
     stays honoured (`expiring`) until DISCONTINUE_HONOURED_MONTHS from `on`, then the review
     sweep makes it `discontinued`. `current_until` says the end date from today on."""
-    assessment = _assessment_locked(assessment)
-    if assessment.status != Assessment.Status.CURRENT:
-        raise Conflict(
-            "Only a current assessment can be discontinued; %s is %s."
-            % (assessment.reference, assessment.get_status_display().lower()),
-            state=assessment.status,
-        )
+    assessment = _current_locked(assessment, "be discontinued")
     assessment.status = Assessment.Status.EXPIRING
     assessment.current_until = on + relativedelta(months=settings.DISCONTINUE_HONOURED_MONTHS)
     assessment.status_reason = "Discontinued by the provider on %s; honoured until %s." % (

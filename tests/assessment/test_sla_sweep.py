@@ -14,7 +14,7 @@ from config.celery import app as celery_app
 from tests.factories import UserFactory
 
 from .dated_cases import dated_case, on
-from .test_outbox import smtp_server  # noqa: F401 (a fixture: the real SMTP server)
+from .test_outbox import _wait_for, smtp_server  # noqa: F401 (a fixture: the real SMTP server)
 from .workflow_helpers import Cast
 
 D = dt.date
@@ -34,15 +34,6 @@ def sweep(as_of):
 def sla_keys():
     """The alerts' keys, once each (an alert has one outbox row per person)."""
     return sorted(set(OutboxMessage.objects.filter(key__startswith="sla:").values_list("key", flat=True)))
-
-
-def _wait_for(condition, timeout=20):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return False
 
 
 @pytest.mark.django_db(transaction=True)
