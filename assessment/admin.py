@@ -1,6 +1,8 @@
 from django.contrib import admin, messages
 from django.db import transaction
 
+from config.admin import ReadOnlyAdmin
+
 from .models import Application, ApplicationEvent, ClosureDay, OutboxMessage
 from .outbox import outbox_resend
 from .services import closure_day_changed
@@ -17,7 +19,7 @@ class EventInline(admin.TabularInline):
 
 
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(ReadOnlyAdmin):
     """Read only: every change to a case goes through its service, which records it."""
 
     list_display = ["__str__", "kind", "state", "provider", "submitted_at"]
@@ -25,15 +27,6 @@ class ApplicationAdmin(admin.ModelAdmin):
     search_fields = ["reference", "microcredential__title", "provider__name"]
     list_select_related = ["provider"]
     inlines = [EventInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 RECOMPUTE_NOTE = (
@@ -80,7 +73,7 @@ class ClosureDayAdmin(admin.ModelAdmin):
 
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(admin.ModelAdmin):
+class OutboxMessageAdmin(ReadOnlyAdmin):
     """Read only, with one decision left to a person: resending a message whose fate is
     uncertain (its sender died mid-send) or that the server refused (outbox.py)."""
 
@@ -89,15 +82,6 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     search_fields = ["key", "recipient", "subject"]
     date_hierarchy = "created_at"
     actions = ["resend"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.action(description="Resend (only after checking the recipient did not get it)")
     def resend(self, request, queryset):

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from config.admin import ReadOnlyAdmin
+
 from .models import Attachment, FieldOfStudy, Framework, Level, MicroCredential
 
 
@@ -34,7 +36,7 @@ class AttachmentInline(admin.TabularInline):
 
 
 @admin.register(MicroCredential)
-class MicroCredentialAdmin(admin.ModelAdmin):
+class MicroCredentialAdmin(ReadOnlyAdmin):
     """Read only: providers write through their pages and the API, where the rules apply."""
 
     list_display = ["title", "provider", "proposed_level", "updated_at", "locked_reason"]
@@ -42,12 +44,3 @@ class MicroCredentialAdmin(admin.ModelAdmin):
     search_fields = ["title", "provider__name"]
     list_select_related = ["provider", "proposed_level"]
     inlines = [AttachmentInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

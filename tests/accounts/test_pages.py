@@ -71,6 +71,13 @@ def test_only_administrators_get_into_the_django_admin(client):
     assert client.get("/admin/accounts/organisation/").status_code == 200
 
 
+@pytest.mark.parametrize("model", ["assessment/application", "assessment/outboxmessage", "credentials/microcredential"])
+def test_records_the_services_own_are_read_only_in_the_admin(client, model):
+    client.force_login(UserFactory(role="admin"))
+    assert client.get("/admin/%s/" % model).status_code == 200
+    assert client.get("/admin/%s/add/" % model).status_code == 403
+
+
 def test_an_administrator_creates_and_edits_an_account_in_the_admin(client):
     admin = UserFactory(role="admin")
     client.force_login(admin)
