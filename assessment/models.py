@@ -413,11 +413,17 @@ class OutboxMessage(models.Model):
         # the message. Never sent again automatically; a person decides (the admin's action).
         UNCERTAIN = "uncertain", "Uncertain (check, then resend)"
 
-    key = models.CharField(max_length=200, db_index=True)
+    # Looked up by the unique (key, recipient) index, whose leading column is the key.
+    key = models.CharField(max_length=200)
     recipient = models.EmailField(max_length=254)
     subject = models.CharField(max_length=300)
-    body_text = models.TextField()
+    # Rendered when queued (a workflow step's one email), or when sent: a sweep queues
+    # `template` with `context`, a JSON snapshot of what was true when it was caused, and the
+    # bodies are written here as the message is sent (outbox.py).
+    body_text = models.TextField(blank=True)
     body_html = models.TextField(blank=True)
+    template = models.CharField(max_length=100, blank=True)
+    context = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveIntegerField(default=0)
     claim_token = models.UUIDField(null=True, blank=True)

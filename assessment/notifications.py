@@ -93,49 +93,63 @@ def decision(application, recommendation):
     )
 
 
-def _review_context(assessment, **extra):
+def long_date(day) -> str:
+    """A date as the emails write it: Monday 4 January 2027 (the agency writes in English;
+    strftime, Django's date filter is far slower, and a sweep writes many)."""
+    return day.strftime("%A %-d %B %Y")
+
+
+# The emails a sweep queues many of at once (review reminders and lapse notices, clock
+# alerts) are rendered when they are sent, from a snapshot of what was true when they were
+# caused (outbox.outbox_enqueue_many): their contexts hold plain JSON values, dates already
+# written out, never model instances.
+
+def _review_context(entry, **extra):
     return {
-        "assessment": assessment,
-        "title": assessment.title,
-        "provider": assessment.provider.name,
+        "reference": entry.reference,
+        "title": entry.title,
+        "provider": entry.provider_name,
+        "due_on": long_date(entry.review_due_date),
         **extra,
     }
 
 
-def review_reminder(assessment, case, *, key, step, days_before, opening, lapses_on, recipients) -> Email:
-    """One reminder step of one review period, to each of the provider's active staff
-    (`recipients`). The first one sent in a period is also the notice that the review case
-    is open."""
+def review_reminder(entry, *, case_id, key, step, days_before, opening, lapses_on, recipients) -> Email:
+    """One reminder step of one review period about the register entry as the sweep read it
+    (review.Entry), to each of the provider's active staff (`recipients`); `case_id` is its
+    live review case, if any. The first one sent in a period is also the notice that the
+    review case is open."""
     if days_before > 0:
-        subject = "Periodic review due in %d days: %s (%s)" % (days_before, assessment.title, assessment.reference)
+        subject = "Periodic review due in %d days: %s (%s)" % (days_before, entry.title, entry.reference)
     elif days_before == 0:
-        subject = "Periodic review due today: %s (%s)" % (assessment.title, assessment.reference)
+        subject = "Periodic review due today: %s (%s)" % (entry.title, entry.reference)
     else:
         subject = "Overdue periodic review: %s (%s) lapses on %s" % (
-            assessment.title, assessment.reference, lapses_on.strftime("%-d %B %Y"))
+            entry.title, entry.reference, lapses_on.strftime("%-d %B %Y"))
     if opening:
         subject = "Review case open. " + subject
-    path = reverse("applications:detail", args=[case.pk]) if case is not None else reverse("applications:list")
+    path = reverse("applications:detail", args=[case_id]) if case_id is not None else reverse("applications:list")
     return Email(
         key=key,
         recipients=recipients,
         template="review_reminder",
         subject=subject,
         context=_review_context(
-            assessment, case=case, step=step, days_before=days_before, days_after=-days_before,
-            opening=opening, lapses_on=lapses_on, path=path,
+            entry, has_case=case_id is not None, step=step, days_before=days_before, days_after=-days_before,
+            opening=opening, lapses_on=long_date(lapses_on), path=path,
         ),
     )
 
 
-def review_lapsed(assessment, *, key, recipients) -> Email:
-    """The provider learns that the entry lapsed because its review was not filed."""
+def review_lapsed(entry, *, key, recipients) -> Email:
+    """The provider learns that the entry (review.Entry) lapsed because its review was not filed."""
     return Email(
         key=key,
         recipients=recipients,
         template="review_lapsed",
-        subject="Lapsed: %s (%s)" % (assessment.title, assessment.reference),
-        context=_review_context(assessment, path=reverse("register:detail", args=[assessment.reference])),
+        subject="Lapsed: %s (%s)" % (entry.title, entry.reference),
+        context=_review_context(entry, current_until=long_date(entry.current_until),
+                                path=reverse("register:detail", args=[entry.reference])),
     )
 
 
@@ -214,9 +228,13 @@ def sla_alerts(statuses, *, today, calendar) -> int:
             recipients=recipients,
             template="sla_%s" % status,
             subject=subject,
-            context=_context(
-                application, status=status, due_date=due_date, business_days_left=left,
-                business_days_over=over, assignee=assignee, today=today,
-            ),
+            context={
+                "reference": application.reference, "title": application.microcredential.title,
+                "provider": application.provider.name, "state": application.state,
+                "state_display": application.get_state_display(), "status": status, "due_on": long_date(due_date),
+                "business_days_left": left, "business_days_over": over,
+                "assessor": assignee.get_full_name() if assignee else "",
+                "path": reverse("applications:detail", args=[application.pk]),
+            },
         ))
     return len(outbox_enqueue_many(emails))

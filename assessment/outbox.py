@@ -33,8 +33,11 @@ person can decide to resend it. In detail:
 The Message-ID is derived from the key and the address, so a resend a person chose still
 shows once in clients that de-duplicate by Message-ID.
 
-Sweeps enqueue many reasons at once with `outbox_enqueue_many`: one INSERT ... ON CONFLICT
-(key, recipient) DO NOTHING RETURNING id for all of them. The unique index decides between
+A workflow step queues its one email rendered (`outbox_enqueue`). Sweeps queue many reasons
+at once with `outbox_enqueue_many`, unrendered: each row keeps its template and a JSON
+snapshot of the context taken when the reason arose, and is rendered as it is sent, so the
+email still says what was true then; the bodies are then stored on the row. All of them go
+in one INSERT ... ON CONFLICT (key, recipient) DO NOTHING RETURNING id. The unique index decides between
 two sweeps writing the same key at the same time (the second waits for the first to commit,
 then inserts nothing), so no row lock is needed; only the rows actually inserted get a send
 task, after commit.
@@ -42,6 +45,7 @@ task, after commit.
 
 import contextlib
 import hashlib
+import json
 import logging
 import smtplib
 import socket
@@ -89,7 +93,8 @@ def outbox_enqueue(*, key, recipients, template, context, subject) -> list[Outbo
     body_text = render_to_string("emails/%s.txt" % template, context)
     body_html = render_to_string("emails/%s.html" % template, context)
     rows = [
-        OutboxMessage(key=key, recipient=address, subject=subject, body_text=body_text, body_html=body_html)
+        OutboxMessage(key=key, recipient=address, subject=subject, template=template, body_text=body_text,
+                      body_html=body_html)
         for address in recipients
     ]
     try:
@@ -115,7 +120,8 @@ def outbox_enqueue(*, key, recipients, template, context, subject) -> list[Outbo
 
 @dataclass(frozen=True)
 class Email:
-    """One reason to write to people, as `outbox_enqueue` takes it."""
+    """One reason to write to people, as `outbox_enqueue_many` takes it: `context` holds
+    plain JSON values (dates written out), a snapshot of what was true when it was caused."""
 
     key: str
     recipients: list
@@ -129,12 +135,14 @@ def _addresses(recipients):
 
 
 # Only keys that have no row yet: a key is never extended to someone who joined later
-# (whoever was told, was told when the reason arose), as outbox_enqueue does.
+# (whoever was told, was told when the reason arose), as outbox_enqueue does. The rows come
+# as one JSON document: psycopg quotes text arrays element by element in Python, which cost
+# more than the INSERT itself.
 _ENQUEUE_MANY = """
-INSERT INTO {table} (key, recipient, subject, body_text, body_html, status, attempts, last_error, created_at)
-SELECT m.key, m.recipient, m.subject, m.body_text, m.body_html, %s, 0, '', %s
-FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[], %s::text[])
-    AS m(key, recipient, subject, body_text, body_html)
+INSERT INTO {table} (key, recipient, subject, template, context, body_text, body_html, status, attempts,
+                     last_error, created_at)
+SELECT m.key, m.recipient, m.subject, m.template, m.context, '', '', %s, 0, '', %s
+FROM jsonb_to_recordset(%s::jsonb) AS m(key text, recipient text, subject text, template text, context jsonb)
 WHERE NOT EXISTS (SELECT 1 FROM {table} o WHERE o.key = m.key)
 ORDER BY m.key, m.recipient
 ON CONFLICT (key, recipient) DO NOTHING
@@ -148,31 +156,43 @@ def outbox_enqueue_many(emails) -> dict[str, int]:
     this call wrote; a key that already had rows, or was written meanwhile by another
     caller, is left as it is and is not in the answer.
 
-    Each body is rendered once per key, not per person. Rows go in key order, so two sweeps
-    writing the same keys wait for each other instead of deadlocking."""
-    columns = ([], [], [], [], [])
+    Nothing is rendered here: a row keeps the template and the JSON context, and is rendered
+    once, as it is sent (a sweep's day of reminders spent most of its time in the template
+    engine, for messages that then wait for the worker anyway). A context that is not plain
+    JSON fails here, in the transaction of its cause, not later in the worker. Rows go in key
+    order, so two sweeps writing the same keys wait for each other instead of deadlocking."""
+    rows = []
     for email in emails:
         addresses = _addresses(email.recipients)
         if not addresses:
             logger.warning("outbox message %s has no recipients; nothing queued", email.key)
             continue
-        context = {**email.context, "site_url": settings.SITE_URL}
-        body_text = render_to_string("emails/%s.txt" % email.template, context)
-        body_html = render_to_string("emails/%s.html" % email.template, context)
-        for address in addresses:
-            for column, value in zip(columns, (email.key, address, email.subject, body_text, body_html), strict=True):
-                column.append(value)
-    if not columns[0]:
+        rows += [
+            {"key": email.key, "recipient": address, "subject": email.subject, "template": email.template,
+             "context": email.context}
+            for address in addresses
+        ]
+    if not rows:
         return {}
     with connection.cursor() as cursor:
         cursor.execute(_ENQUEUE_MANY.format(table=OutboxMessage._meta.db_table),
-                       [Status.PENDING, timezone.now(), *columns])
+                       [Status.PENDING, timezone.now(), json.dumps(rows)])
         written = cursor.fetchall()
     counts = {}
     for message_id, key in written:
         counts[key] = counts.get(key, 0) + 1
         _send_on_commit(message_id)
     return counts
+
+
+def outbox_render(message) -> tuple[str, str]:
+    """The plain-text and HTML bodies of `message`: as stored once rendered, else rendered
+    from its template and context."""
+    if message.body_text or not message.template:
+        return message.body_text, message.body_html
+    context = {**message.context, "site_url": settings.SITE_URL}
+    return (render_to_string("emails/%s.txt" % message.template, context),
+            render_to_string("emails/%s.html" % message.template, context))
 
 
 def _send_on_commit(message_id):
@@ -239,14 +259,23 @@ def outbox_deliver(message_id, *, connection=None) -> bool:
         return False
     mine = OutboxMessage.objects.filter(pk=message_id, claim_token=token)
     message = OutboxMessage.objects.get(pk=message_id)
+    try:
+        body_text, body_html = outbox_render(message)
+    except Exception as error:  # noqa: BLE001 - a template fault fails this message, not the worker
+        mine.update(status=Status.FAILED, last_error="Rendering failed: %r" % (error,))
+        logger.exception("outbox message %s could not be rendered; marked failed", message.key)
+        return False
+    # Bodies rendered just now are kept with whatever outcome is recorded below, so the admin
+    # shows what went (or was attempted) and a retry sends the same text.
+    rendered = {} if message.body_text else {"body_text": body_text, "body_html": body_html}
     own_connection = connection is None
     connection = connection or get_connection()
     email = EmailMultiAlternatives(
-        subject=message.subject, body=message.body_text, to=[message.recipient],
+        subject=message.subject, body=body_text, to=[message.recipient],
         headers={"Message-ID": _message_id(message)}, connection=connection,
     )
-    if message.body_html:
-        email.attach_alternative(message.body_html, "text/html")
+    if body_html:
+        email.attach_alternative(body_html, "text/html")
     conversation = _Conversation()
     try:
         connection.open()
@@ -255,18 +284,18 @@ def outbox_deliver(message_id, *, connection=None) -> bool:
     except (smtplib.SMTPException, OSError) as error:
         _close_quietly(connection, own_connection)
         if conversation.content_started:
-            mine.update(status=Status.UNCERTAIN, last_error=repr(error)[:2000])
+            mine.update(status=Status.UNCERTAIN, last_error=repr(error)[:2000], **rendered)
             logger.error("outbox message %s to %s: the SMTP conversation broke during DATA; marked "
                          "uncertain, not retried: %r", message.key, message.recipient, error)
             return False
         if _refused_for_good(error):
-            mine.update(status=Status.FAILED, last_error=repr(error)[:2000])
+            mine.update(status=Status.FAILED, last_error=repr(error)[:2000], **rendered)
             logger.error("outbox message %s refused by the SMTP server: %r", message.key, error)
             return False
-        mine.update(status=Status.PENDING, claim_token=None, last_error=repr(error)[:2000])
+        mine.update(status=Status.PENDING, claim_token=None, last_error=repr(error)[:2000], **rendered)
         raise TransientSendError(str(error)) from error
     # Accepted. Record it first; nothing below may turn into a retry.
-    mine.update(status=Status.SENT, sent_at=timezone.now(), last_error="")
+    mine.update(status=Status.SENT, sent_at=timezone.now(), last_error="", **rendered)
     _close_quietly(connection, own_connection)
     logger.info("outbox message %s sent to one recipient", message.key)
     return True

@@ -5,12 +5,13 @@ register entry.
 The schedule lives in settings: REVIEW_OPENS_DAYS_BEFORE, REVIEW_REMINDER_DAYS (days before
 the due date; negative after it), REVIEW_LAPSE_AFTER_DAYS, DISCONTINUE_HONOURED_MONTHS.
 
-At most once, without row locks: the sweep is set-based. One query finds the entries with
+At most once, without locking the entries: the sweep is set-based. One query finds the entries with
 something to do today (not filed, and lapsing, without a live review case, or with today's
 reminder step not yet in the outbox); on a day with nothing to do it is all the sweep reads.
 What it decides is then written in one transaction, a fixed handful of statements however
 many entries are due:
-- the live cases are read again first: a review filed since the query stops there;
+- the live cases are read again first, locked (FOR UPDATE, as submitting locks them): a
+  review filed since the query stops there, and one being filed waits for the sweep;
 - the missing review cases with one INSERT ... ON CONFLICT DO NOTHING RETURNING: the unique
   constraints (one live review case per entry and period, one open case per
   micro-credential) decide, and only the cases this sweep inserted count as opened;
@@ -45,7 +46,6 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import Organisation, User
@@ -141,9 +141,9 @@ def review_entries_decide(*, as_of, assessment_id=None) -> SweepResult:
 
 
 def _entries_decide(entries, *, as_of, result):
-    # Read again in the transaction: a review filed since the entries were read stops here.
-    live = {case.reviewed_assessment_id: case for case in _live_cases([entry.pk for entry in entries])}
-    entries = [entry for entry in entries if entry.pk not in live or live[entry.pk].submitted_at is None]
+    # Read again in the transaction, locked: a review filed since the entries were read stops here.
+    live, filed = _live_cases([entry.pk for entry in entries])
+    entries = [entry for entry in entries if entry.pk not in filed]
     lapsing = [entry for entry in entries if as_of >= lapses_on(entry.review_due_date)]
     reviewing = [entry for entry in entries if as_of < lapses_on(entry.review_due_date)]
     opened = _cases_open([entry for entry in reviewing if entry.pk not in live])
@@ -161,18 +161,36 @@ def _entries_decide(entries, *, as_of, result):
     result.reminded = sum(1 for email in emails if email.template == "review_reminder" and email.key in written)
 
 
+@dataclass
+class Entry:
+    """A register entry as the sweep reads it: what it decides on and what its emails say."""
+
+    pk: int
+    reference: str
+    title: str
+    microcredential_id: int
+    provider_id: int
+    provider_name: str
+    provider_addresses: list
+    review_due_date: dt.date
+    review_cycle: int
+    step: int | None  # the reminder step due (reminder_step_due), if any
+    reminded: bool  # that step is already in the outbox
+    current_until: dt.date | None = None  # set when it lapses
+
+
 # The entries with something to do on a date, in one statement: written out rather than
 # built with the ORM, because composing and compiling the equivalent queryset cost several
 # times the query itself on a day with nothing to do. `step` is reminder_step_due in SQL
 # (the CASE lists the steps earliest day first); the LEFT JOIN finds at most one live case
 # (the unique constraint `application_one_review_case_per_cycle`).
 _ENTRIES_WITH_SOMETHING_TO_DO = """
-SELECT a.*, c.id AS live_case_id, s.step,
-       EXISTS (SELECT 1 FROM {outbox} o
-               WHERE o.key = 'review:' || a.id || ':' || a.review_cycle || ':' || s.step) AS reminded,
-       p.name AS provider_name,
+SELECT a.id, a.reference, a.title, a.microcredential_id, a.provider_id, p.name,
        ARRAY(SELECT u.email FROM {user} u
-             WHERE u.organisation_id = a.provider_id AND u.role = %(provider)s AND u.is_active) AS provider_addresses
+             WHERE u.organisation_id = a.provider_id AND u.role = %(provider)s AND u.is_active),
+       a.review_due_date, a.review_cycle, s.step,
+       EXISTS (SELECT 1 FROM {outbox} o
+               WHERE o.key = 'review:' || a.id || ':' || a.review_cycle || ':' || s.step)
 FROM {assessment} a
 JOIN {organisation} p ON p.id = a.provider_id
 CROSS JOIN LATERAL (SELECT CASE {step_cases} END AS step) s
@@ -193,7 +211,7 @@ ORDER BY a.id
 def _entries_with_something_to_do(*, as_of, assessment_id=None):
     """One query: the current entries in their review window whose review is not filed and
     that lapse today, have no live review case, or have a reminder due that has no outbox
-    row yet, annotated with `live_case_id`, `step` and `reminded`. The window is read
+    row yet, as Entry rows. The window is read
     through the (status, review_due_date) index; the case and the reminder are index probes
     per entry in it."""
     steps = sorted(reminder_steps())
@@ -212,25 +230,45 @@ def _entries_with_something_to_do(*, as_of, assessment_id=None):
                             for n in range(len(steps))),
         only="AND a.id = %(only)s" if assessment_id is not None else "",
     )
-    entries = list(Assessment.objects.raw(sql, params))
-    for entry in entries:
-        # What the emails say about the provider, read in the same query.
-        entry.provider = Organisation(pk=entry.provider_id, name=entry.provider_name)
-    return entries
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [Entry(*row) for row in cursor.fetchall()]
+
+
+# Written out: the equivalent queryset cost more to compile than to run.
+_LIVE_CASES = """
+SELECT c.reviewed_assessment_id, c.id, c.submitted_at IS NOT NULL
+FROM {application} c JOIN {assessment} a ON a.id = c.reviewed_assessment_id AND a.review_cycle = c.review_cycle
+WHERE c.reviewed_assessment_id = ANY(%(ids)s) AND c.kind = %(review)s AND c.state <> %(withdrawn)s
+ORDER BY c.id
+FOR UPDATE OF c
+"""
 
 
 def _live_cases(assessment_ids):
-    """Review cases of the entries' current periods that are not withdrawn."""
-    return Application.objects.filter(
-        kind=Application.Kind.REVIEW, reviewed_assessment_id__in=assessment_ids,
-        review_cycle=F("reviewed_assessment__review_cycle"),
-    ).exclude(state=State.WITHDRAWN)
+    """The review cases of the entries' current periods that are not withdrawn, locked until
+    the sweep commits, as ({assessment id: case id}, {assessment ids whose review is filed}).
+
+    Submitting locks its case too (services.application_submit), so a review filed while
+    the sweep decides is either seen here, or waits and is filed after the reminder it then
+    rightly got; it can never be filed between this read and the insert of a reminder it
+    should have stopped. Locked in id order, as two sweeps read them."""
+    with connection.cursor() as cursor:
+        cursor.execute(_LIVE_CASES.format(application=Application._meta.db_table, assessment=Assessment._meta.db_table),
+                       {"ids": list(assessment_ids), "review": Application.Kind.REVIEW, "withdrawn": State.WITHDRAWN})
+        rows = cursor.fetchall()
+    live, filed = {}, set()
+    for assessment_id, case_id, submitted in rows:
+        live[assessment_id] = case_id
+        if submitted:
+            filed.add(assessment_id)
+    return live, filed
 
 
 def _cases_open(entries) -> dict[int, Application]:
     """Draft review cases for `entries`, for the provider to complete (they carry the current
     metadata, which the provider may edit while the case is a draft), each with its
-    open-review event. Answers {assessment id: case} for the cases this call opened.
+    open-review event. Answers {assessment id: case id} for the cases this call opened.
 
     One INSERT ... ON CONFLICT DO NOTHING: an entry whose period already has a live case
     (another sweep opened it meanwhile) or whose micro-credential has another case open gets
@@ -249,22 +287,16 @@ def _cases_open(entries) -> dict[int, Application]:
         if entry.pk not in inserted:
             logger.warning("review case for %s not opened: another case about its micro-credential is open",
                            entry.reference)
-    opened = {}
-    for case in cases:
-        if case.reviewed_assessment_id in inserted:
-            case.pk = inserted[case.reviewed_assessment_id]
-            case._state.adding = False
-            opened[case.reviewed_assessment_id] = case
     by_id = {entry.pk: entry for entry in entries}
     ApplicationEvent.objects.bulk_create([
         ApplicationEvent(
-            application=case, actor=None, action="open-review", from_state="", to_state=case.state,
+            application_id=case_id, actor=None, action="open-review", from_state="", to_state=State.DRAFT,
             message="Periodic review of %s, due on %s." % (
                 by_id[assessment_id].reference, by_id[assessment_id].review_due_date.isoformat()),
         )
-        for assessment_id, case in opened.items()
+        for assessment_id, case_id in inserted.items()
     ])
-    return opened
+    return inserted
 
 
 def _insert_new(cases):
@@ -297,9 +329,8 @@ def _reminders(entries, live, opened, *, as_of):
     for entry in entries:
         if entry.step is None or entry.reminded:
             continue
-        case = live.get(entry.pk)
         emails.append(notifications.review_reminder(
-            entry, case, key=reminder_key(entry.pk, entry.review_cycle, entry.step), step=entry.step,
+            entry, case_id=live.get(entry.pk), key=reminder_key(entry.pk, entry.review_cycle, entry.step), step=entry.step,
             days_before=(entry.review_due_date - as_of).days, opening=entry.pk in opened,
             lapses_on=lapses_on(entry.review_due_date), recipients=entry.provider_addresses,
         ))
@@ -313,11 +344,9 @@ def _lapse(entries, live):
                                    lapse_after_days=settings.REVIEW_LAPSE_AFTER_DAYS))
     entries = [entry for entry in entries if entry.pk in lapsed]
     for entry in entries:
-        entry.status = Assessment.Status.LAPSED
         entry.current_until = lapses_on(entry.review_due_date)
-        entry.status_reason = "The periodic review due on %s was not filed." % entry.review_due_date.isoformat()
         logger.info("assessment %s lapsed: review due %s not filed", entry.reference, entry.review_due_date)
-    _drafts_close([live[entry.pk].pk for entry in entries if entry.pk in live])
+    _drafts_close([live[entry.pk] for entry in entries if entry.pk in live])
     return entries
 
 

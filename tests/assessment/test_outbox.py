@@ -223,3 +223,54 @@ def test_an_unreachable_smtp_server_leaves_the_message_pending_for_a_retry(setti
     stored = OutboxMessage.objects.get(pk=message.pk)
     assert (stored.status, stored.attempts, stored.claim_token) == ("pending", 1, None)
     assert stored.last_error
+
+
+def _lapse_notice(key, template="review_lapsed", context=None):
+    return outbox.Email(
+        key=key, recipients=["Provider@Example.org"], template=template, subject="Lapsed: T (MCA-1)",
+        context=context if context is not None else {
+            "reference": "MCA-1", "title": "Welding basics", "provider": "P", "due_on": "Tuesday 2 March 2027",
+            "current_until": "Thursday 1 April 2027", "path": "/register/MCA-1/",
+        },
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_sweeps_message_is_rendered_as_it_is_sent_and_keeps_the_bodies_it_went_with(smtp_server, settings, monkeypatch):
+    monkeypatch.setattr(outbox_send, "delay", lambda *args, **kwargs: None)
+    settings.SITE_URL = "https://agency.example"
+    with transaction.atomic():
+        assert outbox.outbox_enqueue_many([_lapse_notice("test:5:lapsed")]) == {"test:5:lapsed": 1}
+    queued = OutboxMessage.objects.get(key="test:5:lapsed")
+    assert (queued.template, queued.body_text, queued.context["title"]) == ("review_lapsed", "", "Welding basics")
+    assert outbox.outbox_flush() == 1
+    sent = smtp_server.messages[0].content.decode()
+    stored = OutboxMessage.objects.get(pk=queued.pk)
+    assert stored.status == "sent"
+    assert "due on Tuesday 2 March 2027, was not filed" in stored.body_text
+    assert "https://agency.example/register/MCA-1/" in stored.body_text
+    assert "<strong>MCA-1</strong>" in stored.body_html
+    assert "It was current until Thursday 1 April 2027." in sent
+    assert outbox.outbox_render(stored) == (stored.body_text, stored.body_html)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_message_that_cannot_be_rendered_fails_alone_and_the_others_go(smtp_server, monkeypatch):
+    monkeypatch.setattr(outbox_send, "delay", lambda *args, **kwargs: None)
+    with transaction.atomic():
+        outbox.outbox_enqueue_many([_lapse_notice("test:6:broken", template="no_such_template"),
+                                    _lapse_notice("test:6:fine")])
+    assert outbox.outbox_flush() == 1
+    broken = OutboxMessage.objects.get(key="test:6:broken")
+    assert broken.status == "failed" and "Rendering failed" in broken.last_error
+    assert OutboxMessage.objects.get(key="test:6:fine").status == "sent"
+    assert len(smtp_server.messages) == 1
+
+
+@pytest.mark.django_db
+def test_a_context_that_is_not_plain_json_is_refused_when_queued_not_when_sent():
+    from datetime import date
+
+    with pytest.raises(TypeError):
+        outbox.outbox_enqueue_many([_lapse_notice("test:7:date", context={"due_on": date(2027, 3, 2)})])
+    assert not OutboxMessage.objects.filter(key="test:7:date").exists()

@@ -129,6 +129,79 @@ def test_two_sweeps_at_once_open_one_case_and_queue_each_reminder_once(smtp_serv
     assert all(a.review_cases.count() == 1 for a in assessments)
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_review_filed_while_the_sweep_decides_gets_no_reminder(monkeypatch):
+    from assessment import notifications
+    from assessment.tasks import outbox_send
+
+    monkeypatch.setattr(outbox_send, "delay", lambda *args, **kwargs: None)
+    provider = Provider()
+    assessment = _assessment(provider)
+    review_sweep(as_of=DUE - 90 * DAY)
+    case = _case(assessment)
+    # The provider's submit pauses at its end, its case locked and not yet committed, while
+    # the sweep reads the entry (reminder due: nothing filed yet) and decides.
+    filing, filed = threading.Event(), threading.Event()
+    acknowledge = notifications.acknowledgement
+
+    def slow_acknowledgement(*args, **kwargs):
+        acknowledge(*args, **kwargs)
+        filing.set()
+        filed.wait(10)
+
+    monkeypatch.setattr(notifications, "acknowledgement", slow_acknowledgement)
+    errors, results = [], []
+
+    def submit():
+        try:
+            services.application_submit(actor=provider.user, application=case, declaration="continue",
+                                        summary="Taught as assessed; no changes.")
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    def sweep():
+        try:
+            results.append(review_sweep(as_of=DUE - 30 * DAY))
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    submitting = threading.Thread(target=submit)
+    submitting.start()
+    assert filing.wait(10)
+    sweeping = threading.Thread(target=sweep)
+    sweeping.start()
+    sweeping.join(1.5)
+    assert sweeping.is_alive(), "the sweep decided while the review was being filed"
+    filed.set()
+    submitting.join(10)
+    sweeping.join(10)
+    assert errors == []
+    assert results[0].examined == 1 and results[0].reminded == 0
+    assert _keys(assessment) == ["review:%d:1:90" % assessment.pk]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_reminder_says_what_was_true_when_it_was_queued_not_when_it_is_sent(smtp_server, monkeypatch):  # noqa: F811
+    from assessment.outbox import outbox_flush
+    from assessment.tasks import outbox_send
+
+    monkeypatch.setattr(outbox_send, "delay", lambda *args, **kwargs: None)
+    provider = Provider()
+    assessment = _assessment(provider)
+    review_sweep(as_of=DUE - 30 * DAY)
+    Assessment.objects.filter(pk=assessment.pk).update(title="Renamed after the reminder was queued")
+    assert outbox_flush() == 2
+    for message in smtp_server.messages:
+        body = message.content.decode()
+        assert assessment.title in body and "Renamed" not in body
+        assert "Tuesday 2 March 2027, in 30 days" in body
+        assert "/applications/%d/" % _case(assessment).pk in body
+
+
 @pytest.mark.django_db
 def test_the_same_date_twice_changes_and_sends_nothing_the_second_time(django_capture_on_commit_callbacks):
     provider = Provider()

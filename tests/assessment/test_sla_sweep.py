@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 
 from assessment import services
 from assessment.models import Application, OutboxMessage
+from assessment.outbox import outbox_render
 from config.celery import app as celery_app
 from tests.factories import UserFactory
 
@@ -90,10 +91,12 @@ def test_the_alert_says_when_the_case_is_due_how_many_days_are_left_and_links_to
     message = OutboxMessage.objects.get(key="sla:%d:at_risk" % case.pk)
     assert message.recipients == [cast.assessor.email]
     assert message.subject == "At risk: %s is due Tuesday 23 February" % case.reference
-    assert "Due: Tuesday 23 February 2027 (2 business days left)" in message.body_text
-    assert case.microcredential.title in message.body_text
-    assert "https://agency.example/applications/%d/" % case.pk in message.body_text
-    assert 'href="https://agency.example/applications/%d/"' % case.pk in message.body_html
+    body_text, body_html = outbox_render(message)
+    assert "Due: Tuesday 23 February 2027 (2 business days left)" in body_text
+    assert "Assessor: %s" % cast.assessor.get_full_name() in body_text
+    assert case.microcredential.title in body_text
+    assert "https://agency.example/applications/%d/" % case.pk in body_text
+    assert 'href="https://agency.example/applications/%d/"' % case.pk in body_html
 
 
 @pytest.mark.django_db

@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from assessment import clock
 from assessment.models import Application, OutboxMessage
+from assessment.outbox import outbox_render
 from assessment.review import review_sweep
 from tests.credentials.register_world import issue, people
 from tests.factories import PASSWORD, MicroCredentialFactory, UserFactory
@@ -52,5 +53,5 @@ def test_a_provider_sees_the_review_due_and_files_it(page, screenshot, transacti
     case = Application.objects.get(reviewed_assessment=assessment)
     assert (case.state, case.declaration) == ("submitted", "continue")
 
-    page.set_content(reminder.body_html)
+    page.set_content(outbox_render(reminder)[1])
     screenshot(page, "review-reminder-email")
