@@ -20,7 +20,8 @@ many entries are due:
 - every reminder and lapse notice with one INSERT ... ON CONFLICT (key, recipient) DO NOTHING
   (`outbox.outbox_enqueue_many`), each an outbox row keyed `review:<assessment>:<cycle>:<step>`
   (one per person), in the same transaction as the decision it follows from; only the rows
-  inserted get a send task, after commit.
+  inserted get a send task, after commit. The rows hold the template and a JSON snapshot of
+  what the email says; it is rendered as it is sent.
 With two sweeps at once, the second one's inserts wait on the first one's uncommitted rows in
 the unique indexes and then insert nothing, and its UPDATE waits on the first one's row
 locks and then finds the entries no longer current: correctness comes from the constraints
