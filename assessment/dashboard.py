@@ -150,7 +150,7 @@ def reviews_data(today, calendar):
 
 def reviews_csv(data):
     rows = [["Assessment", "Title", "Provider", "Review due", "Lapses on", "Overdue", "Review case", "Case state",
-             "Reminders sent"]]
+             "Reminders sent", "Anyone to remind"]]
     for review in data["overdue"] + data["upcoming"]:
         case = review.case
         rows.append([
@@ -158,6 +158,7 @@ def reviews_csv(data):
             review.due_date.isoformat(), review.lapses_on.isoformat(), "yes" if review.overdue else "no",
             (case.reference or "draft") if case else "", case.get_state_display() if case else "",
             "; ".join(reminder.label for reminder in review.reminders),
+            "yes" if review.reachable else "no: the provider has no active account",
         ])
     return rows
 

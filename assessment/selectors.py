@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch
 from django.http import Http404
 
+from accounts.models import User
 from accounts.permissions import is_agency_staff, is_approver, is_provider
 from credentials.models import Assessment, Attachment
 from credentials.selectors import is_possible_id
@@ -142,6 +143,9 @@ class ReviewDue:
     days_left: int
     case: Application | None
     reminders: tuple
+    # Whether the provider has anyone to remind (an active provider account): a provider
+    # without one is never told, so the agency sees it here instead.
+    reachable: bool = True
 
     @property
     def overdue(self):
@@ -191,7 +195,10 @@ def reviews_due_all(*, as_of, days_ahead=None, provider_id=None):
     queryset = Assessment.objects.filter(
         status=Assessment.Status.CURRENT,
         review_due_date__lte=as_of + dt.timedelta(days=days_ahead),
-    ).select_related("provider", "level").order_by("review_due_date", "pk")
+    ).select_related("provider", "level").annotate(
+        reachable=Exists(User.objects.filter(organisation=OuterRef("provider_id"), role=User.Role.PROVIDER,
+                                             is_active=True)),
+    ).order_by("review_due_date", "pk")
     if provider_id is not None:
         queryset = queryset.filter(provider_id=provider_id)
     assessments = list(queryset)
@@ -209,7 +216,7 @@ def reviews_due_all(*, as_of, days_ahead=None, provider_id=None):
         ReviewDue(
             assessment=a, due_date=a.review_due_date, opens_on=opens_on(a.review_due_date),
             lapses_on=lapses_on(a.review_due_date), days_left=(a.review_due_date - as_of).days,
-            case=cases.get(a.pk), reminders=reminders.get(a.pk, ()),
+            case=cases.get(a.pk), reminders=reminders.get(a.pk, ()), reachable=a.reachable,
         )
         for a in assessments
     ]

@@ -1,6 +1,8 @@
 """Periodic review on the pages: what the provider sees is due, with the reminders sent; the
 review form on the case page; the agency's upcoming and overdue reviews on the dashboard."""
 
+from types import SimpleNamespace
+
 import pytest
 from django.db import connection
 from django.template.loader import render_to_string
@@ -100,3 +102,23 @@ def test_the_dashboard_and_its_csv_list_the_reviews_due(client, monkeypatch):
     assert "Periodic reviews due" in csv
     row = next(line for line in csv.splitlines() if line.startswith(assessment.reference))
     assert DUE.isoformat() in row and "90 days before" in row
+
+
+def test_the_dashboard_says_when_a_provider_has_nobody_to_remind(client, monkeypatch):
+    provider = Provider()
+    assessment = _assessment(provider)
+    # Another provider, still staffed.
+    reachable = _assessment(SimpleNamespace(
+        user=UserFactory(role="provider", organisation=OrganisationFactory(name="Maple Leaf Skills"))))
+    type(provider.user).objects.filter(organisation=provider.user.organisation).update(is_active=False)
+    review_sweep(as_of=DUE - 90 * DAY)
+    client.force_login(UserFactory(role="approver"))
+    _today(monkeypatch, DUE - 80 * DAY)
+    page = client.get("/dashboard/").content.decode()
+    name = provider.user.organisation.name
+    assert page.count("Nobody to remind: %s has no active provider account." % name) == 1
+    csv = client.get("/dashboard/export.csv").content.decode().splitlines()
+    assert csv[next(i for i, line in enumerate(csv) if line.startswith("Assessment,"))].endswith("Anyone to remind")
+    assert next(line for line in csv if line.startswith(assessment.reference)).endswith(
+        "no: the provider has no active account")
+    assert next(line for line in csv if line.startswith(reachable.reference)).endswith(",yes")
