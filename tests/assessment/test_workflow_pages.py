@@ -63,6 +63,9 @@ def test_the_provider_answers_an_information_request_on_its_page(client):
     client.force_login(cast.provider)
     page = client.get("/applications/%d/" % application.pk).content.decode()
     assert "The agency needs more information" in page and "Send the assessment rubric." in page
+    # The open question is quoted once, with its answer form; the list of requests points to it.
+    assert page.count("<blockquote><p>Send the assessment rubric.</p></blockquote>") == 1
+    assert 'href="#respond">Answer it above' in page
     response = client.post("/applications/%d/respond/" % application.pk, {"message": "Attached."}, follow=True)
     assert "the clock runs again" in response.content.decode()
     assert Application.objects.get(pk=application.pk).state == "in_review"
