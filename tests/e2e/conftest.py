@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", shutil.which("chromium") or "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e"
@@ -38,6 +39,9 @@ def browser(monkeypatch):
         )
         yield browser
         browser.close()
+        # A query the test made while Playwright's loop ran opened a connection that the
+        # test database's teardown would otherwise find still open.
+        connections.close_all()
 
 
 @pytest.fixture
