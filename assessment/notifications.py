@@ -94,8 +94,8 @@ def decision(application, recommendation):
 
 
 def long_date(day) -> str:
-    """A date as the emails write it: Monday 4 January 2027 (the agency writes in English;
-    strftime, Django's date filter is far slower, and a sweep writes many)."""
+    """A date as the emails write it: Monday 4 January 2027. The agency writes in English;
+    strftime rather than Django's date filter, which is far slower, as a sweep writes many."""
     return day.strftime("%A %-d %B %Y")
 
 

@@ -37,10 +37,10 @@ A workflow step queues its one email rendered (`outbox_enqueue`). Sweeps queue m
 at once with `outbox_enqueue_many`, unrendered: each row keeps its template and a JSON
 snapshot of the context taken when the reason arose, and is rendered as it is sent, so the
 email still says what was true then; the bodies are then stored on the row. All of them go
-in one INSERT ... ON CONFLICT (key, recipient) DO NOTHING RETURNING id. The unique index decides between
-two sweeps writing the same key at the same time (the second waits for the first to commit,
-then inserts nothing), so no row lock is needed; only the rows actually inserted get a send
-task, after commit.
+in one INSERT ... ON CONFLICT (key, recipient) DO NOTHING RETURNING id. The unique index
+decides between two sweeps writing the same key at the same time (the second waits for the
+first to commit, then inserts nothing), so no row lock is needed; only the rows actually
+inserted get a send task, after commit.
 """
 
 import contextlib

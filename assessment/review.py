@@ -5,9 +5,10 @@ register entry.
 The schedule lives in settings: REVIEW_OPENS_DAYS_BEFORE, REVIEW_REMINDER_DAYS (days before
 the due date; negative after it), REVIEW_LAPSE_AFTER_DAYS, DISCONTINUE_HONOURED_MONTHS.
 
-At most once, without locking the entries: the sweep is set-based. One query finds the entries with
-something to do today (not filed, and lapsing, without a live review case, or with today's
-reminder step not yet in the outbox); on a day with nothing to do it is all the sweep reads.
+At most once, without locking the entries: the sweep is set-based. One query finds the
+entries with something to do today (not filed, and lapsing, without a live review case, or
+with today's reminder step not yet in the outbox); on a day with nothing to do it is all the
+sweep reads.
 What it decides is then written in one transaction, a fixed handful of statements however
 many entries are due:
 - the live cases are read again first, locked (FOR UPDATE, as submitting locks them): a
@@ -219,9 +220,8 @@ ORDER BY a.id
 def _entries_with_something_to_do(*, as_of, assessment_id=None):
     """One query: the current entries in their review window whose review is not filed and
     that lapse today, have no live review case, or have a reminder due that has no outbox
-    row yet, as Entry rows. The window is read
-    through the (status, review_due_date) index; the case and the reminder are index probes
-    per entry in it."""
+    row yet, as Entry rows. The window is read through the (status, review_due_date) index;
+    the case and the reminder are index probes per entry in it."""
     steps = sorted(reminder_steps())
     params = {
         "provider": User.Role.PROVIDER, "review": Application.Kind.REVIEW, "withdrawn": State.WITHDRAWN, "current": Assessment.Status.CURRENT,
@@ -273,7 +273,7 @@ def _live_cases(assessment_ids):
     return live, filed
 
 
-def _cases_open(entries) -> dict[int, Application]:
+def _cases_open(entries) -> dict[int, int]:
     """Draft review cases for `entries`, for the provider to complete (they carry the current
     metadata, which the provider may edit while the case is a draft), each with its
     open-review event. Answers {assessment id: case id} for the cases this call opened.
