@@ -107,7 +107,7 @@ def outbox_enqueue(*, key, recipients, template, context, subject) -> list[Outbo
         for row in rows:
             message, created = OutboxMessage.objects.get_or_create(
                 key=key, recipient=row.recipient,
-                defaults={"subject": subject, "body_text": body_text, "body_html": body_html},
+                defaults={"subject": subject, "template": template, "body_text": body_text, "body_html": body_html},
             )
             if created:
                 _send_on_commit(message.pk)
@@ -174,15 +174,30 @@ def outbox_enqueue_many(emails) -> dict[str, int]:
         ]
     if not rows:
         return {}
-    with connection.cursor() as cursor:
-        cursor.execute(_ENQUEUE_MANY.format(table=OutboxMessage._meta.db_table),
-                       [Status.PENDING, timezone.now(), json.dumps(rows)])
-        written = cursor.fetchall()
+    if connection.vendor != "postgresql":
+        written = _enqueue_row_by_row(rows)
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(_ENQUEUE_MANY.format(table=OutboxMessage._meta.db_table),
+                           [Status.PENDING, timezone.now(), json.dumps(rows)])
+            written = cursor.fetchall()
     counts = {}
     for message_id, key in written:
         counts[key] = counts.get(key, 0) + 1
         _send_on_commit(message_id)
     return counts
+
+
+def _enqueue_row_by_row(rows):
+    """_ENQUEUE_MANY on the embedded SQLite of a development run (one writer at a time):
+    answers (id, key) of the rows written."""
+    json.dumps(rows)  # the same refusal of a context that is not plain JSON
+    taken = set(OutboxMessage.objects.filter(key__in={row["key"] for row in rows}).values_list("key", flat=True))
+    written = []
+    for row in sorted(rows, key=lambda row: (row["key"], row["recipient"])):
+        if row["key"] not in taken:
+            written.append((OutboxMessage.objects.create(**row).pk, row["key"]))
+    return written
 
 
 def outbox_render(message) -> tuple[str, str]:
@@ -266,7 +281,8 @@ def outbox_deliver(message_id, *, connection=None) -> bool:
         logger.exception("outbox message %s could not be rendered; marked failed", message.key)
         return False
     # Bodies rendered just now are kept with whatever outcome is recorded below, so the admin
-    # shows what went (or was attempted) and a retry sends the same text.
+    # shows what went (or was attempted) and a retry sends the same text. (A sender that dies
+    # before recording an outcome leaves them unstored; a resend renders the same snapshot.)
     rendered = {} if message.body_text else {"body_text": body_text, "body_html": body_html}
     own_connection = connection is None
     connection = connection or get_connection()

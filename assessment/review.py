@@ -11,8 +11,8 @@ with today's reminder step not yet in the outbox); on a day with nothing to do i
 sweep reads.
 What it decides is then written in one transaction, a fixed handful of statements however
 many entries are due:
-- the live cases are read again first, locked (FOR UPDATE, as submitting locks them): a
-  review filed since the query stops there, and one being filed waits for the sweep;
+- the live cases are read again first, locked (as submitting locks them): a review filed
+  since the query stops there, and one being filed waits for the sweep;
 - the missing review cases with one INSERT ... ON CONFLICT DO NOTHING RETURNING: the unique
   constraints (one live review case per entry and period, one open case per
   micro-credential) decide, and only the cases this sweep inserted count as opened;
@@ -23,10 +23,11 @@ many entries are due:
   (one per person), in the same transaction as the decision it follows from; only the rows
   inserted get a send task, after commit. The rows hold the template and a JSON snapshot of
   what the email says; it is rendered as it is sent.
-With two sweeps at once, the second one's inserts wait on the first one's uncommitted rows in
-the unique indexes and then insert nothing, and its UPDATE waits on the first one's row
-locks and then finds the entries no longer current: correctness comes from the constraints
-and from conditional writes, not from locking each entry before deciding. Rows are written
+With two sweeps at once, the second one waits at the locked re-read for the first to commit
+(when they share live cases), and in any case its inserts wait on the first one's uncommitted
+rows in the unique indexes and then insert nothing, and its UPDATE waits on the first one's
+row locks and then finds the entries no longer current: correctness comes from the
+constraints and from conditional writes, not from locking the entries before deciding. Rows are written
 in key (or id) order so two sweeps wait for each other instead of deadlocking. The outbox
 sends each row at most once (outbox.py).
 
@@ -55,6 +56,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import Organisation, User
@@ -192,39 +194,44 @@ class Entry:
 # built with the ORM, because composing and compiling the equivalent queryset cost several
 # times the query itself on a day with nothing to do. `step` is reminder_step_due in SQL
 # (the CASE lists the steps earliest day first); the LEFT JOIN finds at most one live case
-# (the unique constraint `application_one_review_case_per_cycle`).
+# (the unique constraint `application_one_review_case_per_cycle`). Plain SQL that SQLite
+# (the embedded database of a development run) reads as well as PostgreSQL.
 _ENTRIES_WITH_SOMETHING_TO_DO = """
 SELECT a.id, a.reference, a.title, a.microcredential_id, a.provider_id, p.name,
-       ARRAY(SELECT u.email FROM {user} u
-             WHERE u.organisation_id = a.provider_id AND u.role = %(provider)s AND u.is_active),
-       a.review_due_date, a.review_cycle, s.step,
+       a.review_due_date, a.review_cycle, a.step,
        EXISTS (SELECT 1 FROM {outbox} o
-               WHERE o.key = 'review:' || a.id || ':' || a.review_cycle || ':' || s.step)
-FROM {assessment} a
+               WHERE o.key = 'review:' || a.id || ':' || a.review_cycle || ':' || a.step)
+FROM (SELECT w.*, CASE {step_cases} END AS step
+      FROM {assessment} w
+      WHERE w.status = %(current)s AND w.review_due_date <= %(opens)s {only}) a
 JOIN {organisation} p ON p.id = a.provider_id
-CROSS JOIN LATERAL (SELECT CASE {step_cases} END AS step) s
 LEFT JOIN {application} c
        ON c.reviewed_assessment_id = a.id AND c.review_cycle = a.review_cycle
       AND c.kind = %(review)s AND c.state <> %(withdrawn)s
-WHERE a.status = %(current)s AND a.review_due_date <= %(opens)s {only}
-  AND c.submitted_at IS NULL
+WHERE c.submitted_at IS NULL
   AND (a.review_due_date <= %(lapses)s
        OR c.id IS NULL
-       OR (s.step IS NOT NULL AND NOT EXISTS (
+       OR (a.step IS NOT NULL AND NOT EXISTS (
                SELECT 1 FROM {outbox} o
-               WHERE o.key = 'review:' || a.id || ':' || a.review_cycle || ':' || s.step)))
+               WHERE o.key = 'review:' || a.id || ':' || a.review_cycle || ':' || a.step)))
 ORDER BY a.id
 """
 
 
+def _date(value) -> dt.date:
+    # SQLite answers a raw query's dates as text.
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+
+
 def _entries_with_something_to_do(*, as_of, assessment_id=None):
-    """One query: the current entries in their review window whose review is not filed and
-    that lapse today, have no live review case, or have a reminder due that has no outbox
-    row yet, as Entry rows. The window is read through the (status, review_due_date) index;
-    the case and the reminder are index probes per entry in it."""
+    """The current entries in their review window whose review is not filed and that lapse
+    today, have no live review case, or have a reminder due that has no outbox row yet, as
+    Entry rows: one query (the window is read through the (status, review_due_date) index;
+    the case and the reminder are index probes per entry in it), and one more for the
+    providers' addresses when there is any."""
     steps = sorted(reminder_steps())
     params = {
-        "provider": User.Role.PROVIDER, "review": Application.Kind.REVIEW, "withdrawn": State.WITHDRAWN, "current": Assessment.Status.CURRENT,
+        "review": Application.Kind.REVIEW, "withdrawn": State.WITHDRAWN, "current": Assessment.Status.CURRENT,
         "opens": as_of + dt.timedelta(days=settings.REVIEW_OPENS_DAYS_BEFORE),
         "lapses": as_of - dt.timedelta(days=settings.REVIEW_LAPSE_AFTER_DAYS),
         "only": assessment_id,
@@ -233,24 +240,28 @@ def _entries_with_something_to_do(*, as_of, assessment_id=None):
     }
     sql = _ENTRIES_WITH_SOMETHING_TO_DO.format(
         assessment=Assessment._meta.db_table, application=Application._meta.db_table,
-        outbox=OutboxMessage._meta.db_table, user=User._meta.db_table, organisation=Organisation._meta.db_table,
-        step_cases=" ".join("WHEN a.review_due_date <= %%(step_day_%d)s THEN %%(step_%d)s::int" % (n, n)
+        outbox=OutboxMessage._meta.db_table, organisation=Organisation._meta.db_table,
+        step_cases=" ".join("WHEN w.review_due_date <= %%(step_day_%d)s THEN CAST(%%(step_%d)s AS integer)" % (n, n)
                             for n in range(len(steps))),
-        only="AND a.id = %(only)s" if assessment_id is not None else "",
+        only="AND w.id = %(only)s" if assessment_id is not None else "",
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return [Entry(*row) for row in cursor.fetchall()]
-
-
-# Written out: the equivalent queryset cost more to compile than to run.
-_LIVE_CASES = """
-SELECT c.reviewed_assessment_id, c.id, c.submitted_at IS NOT NULL
-FROM {application} c JOIN {assessment} a ON a.id = c.reviewed_assessment_id AND a.review_cycle = c.review_cycle
-WHERE c.reviewed_assessment_id = ANY(%(ids)s) AND c.kind = %(review)s AND c.state <> %(withdrawn)s
-ORDER BY c.id
-FOR UPDATE OF c
-"""
+        rows = cursor.fetchall()
+    if not rows:
+        return []
+    addresses = {}
+    for organisation_id, email in User.objects.filter(
+        organisation_id__in={row[4] for row in rows}, role=User.Role.PROVIDER, is_active=True,
+    ).order_by("email").values_list("organisation_id", "email"):
+        addresses.setdefault(organisation_id, []).append(email)
+    return [
+        Entry(pk=pk, reference=reference, title=title, microcredential_id=microcredential_id,
+              provider_id=provider_id, provider_name=provider_name,
+              provider_addresses=addresses.get(provider_id, []), review_due_date=_date(due),
+              review_cycle=cycle, step=step, reminded=bool(reminded))
+        for pk, reference, title, microcredential_id, provider_id, provider_name, due, cycle, step, reminded in rows
+    ]
 
 
 def _live_cases(assessment_ids):
@@ -260,15 +271,22 @@ def _live_cases(assessment_ids):
     Submitting locks its case too (services.application_submit), so a review filed while
     the sweep decides is either seen here, or waits and is filed after the reminder it then
     rightly got; it can never be filed between this read and the insert of a reminder it
-    should have stopped. Locked in id order, as two sweeps read them."""
-    with connection.cursor() as cursor:
-        cursor.execute(_LIVE_CASES.format(application=Application._meta.db_table, assessment=Assessment._meta.db_table),
-                       {"ids": list(assessment_ids), "review": Application.Kind.REVIEW, "withdrawn": State.WITHDRAWN})
-        rows = cursor.fetchall()
+    should have stopped. Locked in id order, as two sweeps read them; FOR NO KEY UPDATE, which
+    still waits for a submission but lets rows that refer to the case (its history) be
+    written meanwhile. SQLite, a development run's database, has no row locks and needs none:
+    it writes one transaction at a time."""
+    rows = (
+        Application.objects.filter(
+            kind=Application.Kind.REVIEW, reviewed_assessment_id__in=assessment_ids,
+            review_cycle=F("reviewed_assessment__review_cycle"),
+        ).exclude(state=State.WITHDRAWN)
+        .select_for_update(of=("self",), no_key=True).order_by("pk")
+        .values_list("reviewed_assessment_id", "pk", "submitted_at")
+    )
     live, filed = {}, set()
-    for assessment_id, case_id, submitted in rows:
+    for assessment_id, case_id, submitted_at in rows:
         live[assessment_id] = case_id
-        if submitted:
+        if submitted_at is not None:
             filed.add(assessment_id)
     return live, filed
 
@@ -381,6 +399,9 @@ def _drafts_close(case_ids):
     application about the micro-credential; its history stays."""
     if not case_ids:
         return
+    if connection.vendor != "postgresql":
+        _drafts_close_row_by_row(case_ids)
+        return
     with connection.cursor() as cursor:
         cursor.execute(_DRAFTS_CLOSE.format(
             application=Application._meta.db_table, event=ApplicationEvent._meta.db_table,
@@ -389,3 +410,19 @@ def _drafts_close(case_ids):
             "ids": case_ids, "withdrawable": list(Application.WITHDRAWABLE_STATES), "withdrawn": State.WITHDRAWN,
             "now": timezone.now(), "stopped": clock.STOPPED,
         })
+
+
+def _drafts_close_row_by_row(case_ids):
+    """_DRAFTS_CLOSE on the embedded SQLite of a development run, which has no UPDATE in WITH."""
+    now = timezone.now()
+    cases = Application.objects.filter(pk__in=case_ids, state__in=Application.WITHDRAWABLE_STATES).select_related(
+        "reviewed_assessment")
+    for case in cases.order_by("pk"):
+        from_state = case.state
+        Application.objects.filter(pk=case.pk).update(state=State.WITHDRAWN, withdrawn_at=now, sla_status=clock.STOPPED)
+        entry = case.reviewed_assessment
+        ApplicationEvent.objects.create(
+            application=case, at=now, actor=None, action="withdraw", from_state=from_state, to_state=State.WITHDRAWN,
+            message="Closed: the review was not filed by %s, so %s lapsed." % (
+                entry.current_until.isoformat(), entry.reference),
+        )
