@@ -200,11 +200,13 @@ _ENTRIES_WITH_SOMETHING_TO_DO = """
 SELECT a.id, a.reference, a.title, a.microcredential_id, a.provider_id, p.name,
        a.review_due_date, a.review_cycle, a.step,
        EXISTS (SELECT 1 FROM {outbox} o
-               WHERE o.key = 'review:' || a.id || ':' || a.review_cycle || ':' || a.step)
+               WHERE o.key = 'review:' || a.id || ':' || a.review_cycle || ':' || a.step),
+       u.email
 FROM (SELECT w.*, CASE {step_cases} END AS step
       FROM {assessment} w
       WHERE w.status = %(current)s AND w.review_due_date <= %(opens)s {only}) a
 JOIN {organisation} p ON p.id = a.provider_id
+LEFT JOIN {user} u ON u.organisation_id = a.provider_id AND u.role = %(provider)s AND u.is_active
 LEFT JOIN {application} c
        ON c.reviewed_assessment_id = a.id AND c.review_cycle = a.review_cycle
       AND c.kind = %(review)s AND c.state <> %(withdrawn)s
@@ -214,7 +216,7 @@ WHERE c.submitted_at IS NULL
        OR (a.step IS NOT NULL AND NOT EXISTS (
                SELECT 1 FROM {outbox} o
                WHERE o.key = 'review:' || a.id || ':' || a.review_cycle || ':' || a.step)))
-ORDER BY a.id
+ORDER BY a.id, u.email
 """
 
 
@@ -226,12 +228,13 @@ def _date(value) -> dt.date:
 def _entries_with_something_to_do(*, as_of, assessment_id=None):
     """The current entries in their review window whose review is not filed and that lapse
     today, have no live review case, or have a reminder due that has no outbox row yet, as
-    Entry rows: one query (the window is read through the (status, review_due_date) index;
-    the case and the reminder are index probes per entry in it), and one more for the
-    providers' addresses when there is any."""
+    Entry rows, in one query: the window is read through the (status, review_due_date)
+    index; the case and the reminder are index probes per entry in it; an entry comes once
+    for each active account of its provider (its addresses), or once with none."""
     steps = sorted(reminder_steps())
     params = {
         "review": Application.Kind.REVIEW, "withdrawn": State.WITHDRAWN, "current": Assessment.Status.CURRENT,
+        "provider": User.Role.PROVIDER,
         "opens": as_of + dt.timedelta(days=settings.REVIEW_OPENS_DAYS_BEFORE),
         "lapses": as_of - dt.timedelta(days=settings.REVIEW_LAPSE_AFTER_DAYS),
         "only": assessment_id,
@@ -240,7 +243,7 @@ def _entries_with_something_to_do(*, as_of, assessment_id=None):
     }
     sql = _ENTRIES_WITH_SOMETHING_TO_DO.format(
         assessment=Assessment._meta.db_table, application=Application._meta.db_table,
-        outbox=OutboxMessage._meta.db_table, organisation=Organisation._meta.db_table,
+        outbox=OutboxMessage._meta.db_table, organisation=Organisation._meta.db_table, user=User._meta.db_table,
         step_cases=" ".join("WHEN w.review_due_date <= %%(step_day_%d)s THEN CAST(%%(step_%d)s AS integer)" % (n, n)
                             for n in range(len(steps))),
         only="AND w.id = %(only)s" if assessment_id is not None else "",
@@ -248,20 +251,17 @@ def _entries_with_something_to_do(*, as_of, assessment_id=None):
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    if not rows:
-        return []
-    addresses = {}
-    for organisation_id, email in User.objects.filter(
-        organisation_id__in={row[4] for row in rows}, role=User.Role.PROVIDER, is_active=True,
-    ).order_by("email").values_list("organisation_id", "email"):
-        addresses.setdefault(organisation_id, []).append(email)
-    return [
-        Entry(pk=pk, reference=reference, title=title, microcredential_id=microcredential_id,
-              provider_id=provider_id, provider_name=provider_name,
-              provider_addresses=addresses.get(provider_id, []), review_due_date=_date(due),
-              review_cycle=cycle, step=step, reminded=bool(reminded))
-        for pk, reference, title, microcredential_id, provider_id, provider_name, due, cycle, step, reminded in rows
-    ]
+    entries = {}
+    for pk, reference, title, microcredential_id, provider_id, provider_name, due, cycle, step, reminded, email in rows:
+        if pk not in entries:
+            entries[pk] = Entry(
+                pk=pk, reference=reference, title=title, microcredential_id=microcredential_id,
+                provider_id=provider_id, provider_name=provider_name, provider_addresses=[],
+                review_due_date=_date(due), review_cycle=cycle, step=step, reminded=bool(reminded),
+            )
+        if email:
+            entries[pk].provider_addresses.append(email)
+    return list(entries.values())
 
 
 def _live_cases(assessment_ids):
