@@ -51,7 +51,7 @@ def bare_render(html):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=5 if os.environ.get("BENCHMARK_SHORT") else 15)
+    parser.add_argument("--repeat", type=int, default=9 if os.environ.get("BENCHMARK_SHORT") else 15)
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as var_dir, override_settings(VAR_DIR=pathlib.Path(var_dir)):
