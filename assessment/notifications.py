@@ -18,11 +18,12 @@ def provider_addresses(organisation_id):
     )
 
 
-def approver_addresses(*, excluding):
-    return list(
-        User.objects.filter(role=User.Role.APPROVER, is_active=True).exclude(pk=excluding.pk)
-        .values_list("email", flat=True)
-    )
+def approver_addresses(*, excluding=None):
+    """The active approvers, but for `excluding` (who cannot sign off their own recommendation)."""
+    approvers = User.objects.filter(role=User.Role.APPROVER, is_active=True)
+    if excluding is not None:
+        approvers = approvers.exclude(pk=excluding.pk)
+    return list(approvers.values_list("email", flat=True))
 
 
 def _context(application, **extra):
@@ -176,10 +177,6 @@ def sla_alert_key(application_id, status):
     return "sla:%d:%s" % (application_id, status)
 
 
-def _active_approver_addresses():
-    return list(User.objects.filter(role=User.Role.APPROVER, is_active=True).values_list("email", flat=True))
-
-
 def sla_alerts(statuses, *, today, calendar) -> int:
     """Alert, once each, about the cases `statuses` ({application id: "at_risk" | "breached"})
     names. Answers how many alerts were queued.
@@ -205,7 +202,7 @@ def sla_alerts(statuses, *, today, calendar) -> int:
         .select_related("microcredential", "provider", "assigned_to")
         .order_by("pk")
     )
-    approvers = _active_approver_addresses()
+    approvers = approver_addresses()
     emails = []
     for application in cases:
         status = statuses[application.pk]

@@ -1,18 +1,11 @@
 """Celery tasks of the casework: ids in, a service does the work; each safe to run twice."""
 
-import logging
-
 from celery import shared_task
 
 from credentials.letters.keys import SigningKeyUnavailable
+from credentials.tasks import LETTER_MAX_RETRIES, retry_until_signed
 
 from . import outbox, services
-
-logger = logging.getLogger(__name__)
-
-# As the assessment letter's task: about a day of retries at the longest back-off.
-LETTER_MAX_RETRIES = 150
-LETTER_RETRY_MAX_SECONDS = 600
 
 
 @shared_task(bind=True, max_retries=6, acks_late=True)
@@ -48,12 +41,7 @@ def decision_letter_produce(self, application_id):
     try:
         letter = services.decision_letter_produce(application_id=application_id)
     except SigningKeyUnavailable as exc:
-        logger.error("decision letter of application %s not signed, will retry: %s", application_id, exc)
-        if self.request.is_eager:
-            # Inline (the embedded setup): retrying in place would only fail again, and
-            # raising would turn the approver's committed sign-off into an error page.
-            return None
-        raise self.retry(exc=exc, countdown=min(LETTER_RETRY_MAX_SECONDS, 30 * 2 ** self.request.retries)) from exc
+        return retry_until_signed(self, exc, "decision letter of application %s" % application_id)
     return letter.pk if letter else None
 
 

@@ -23,9 +23,15 @@ def letter_issue(self, assessment_id, version=1):
     try:
         return services.letter_issue(assessment_id=assessment_id, version=version).pk
     except SigningKeyUnavailable as exc:
-        logger.error("letter of assessment %s v%s not signed, will retry: %s", assessment_id, version, exc)
-        if self.request.is_eager:
-            # Inline (no broker, the embedded setup): retrying in place would only fail again,
-            # and raising would turn the approver's committed sign-off into an error page.
-            return None
-        raise self.retry(exc=exc, countdown=min(LETTER_RETRY_MAX_SECONDS, 30 * 2 ** self.request.retries)) from exc
+        return retry_until_signed(self, exc, "letter of assessment %s v%s" % (assessment_id, version))
+
+
+def retry_until_signed(task, exc, letter):
+    """The letter tasks' answer to a missing signing key: log an error and retry with a
+    growing back-off (LETTER_MAX_RETRIES on the task). Answers None when tasks run inline."""
+    logger.error("%s not signed, will retry: %s", letter, exc)
+    if task.request.is_eager:
+        # Inline (no broker, the embedded setup): retrying in place would only fail again,
+        # and raising would turn the approver's committed sign-off into an error page.
+        return None
+    raise task.retry(exc=exc, countdown=min(LETTER_RETRY_MAX_SECONDS, 30 * 2 ** task.request.retries)) from exc
