@@ -391,8 +391,11 @@ def assessment_revoke(*, actor, assessment, reason) -> Assessment:
         )
     assessment.status = Assessment.Status.REVOKED
     assessment.status_reason = reason
-    # A learner who completed it before today keeps the credit (product.md, statuses).
-    assessment.current_until = assessment.current_until or timezone.localdate()
+    # A learner who completed it before today keeps the credit (product.md, statuses). An
+    # expiring entry's honoured end date lies ahead: revoked, it ends today; a lapsed one
+    # keeps the earlier end it had.
+    today = timezone.localdate()
+    assessment.current_until = min(assessment.current_until or today, today)
     assessment.save(update_fields=["status", "status_reason", "current_until"])
     # The casework tells the provider (its outbox), in this transaction.
     signals.assessment_revoked.send(sender=Assessment, assessment=assessment, actor=actor)

@@ -306,6 +306,18 @@ def test_an_approver_revokes_and_every_surface_shows_it_at_once(staff, api, api_
     assert again.json()["state"] == "revoked"
 
 
+def test_a_revoked_expiring_entry_ends_today_not_at_its_honoured_end(staff, api_as):
+    from django.utils import timezone
+
+    assessment = issue(staff, letter=False)
+    honoured_until = timezone.localdate() + dt.timedelta(days=400)
+    Assessment.objects.filter(pk=assessment.pk).update(status="expiring", current_until=honoured_until)
+    response = api_as(staff["approver"]).post(
+        "/api/v1/assessments/%s/revoke/" % assessment.reference, {"reason": "Taught without its assessment."})
+    assert response.status_code == 200
+    assert response.json()["current_until"] == timezone.localdate().isoformat()
+
+
 @pytest.mark.parametrize("role", ["assessor", "registrar", "admin", "provider"])
 def test_only_approvers_revoke(staff, api_as, role):
     assessment = issue(staff, letter=False)
