@@ -232,7 +232,7 @@ def assessments_by_codes(codes):
     """Entries by canonical verification code, in one query."""
     return {
         a.verification_code: a
-        for a in Assessment.objects.select_related("level", "provider").filter(verification_code__in=set(codes))
+        for a in Assessment.objects.select_related("level__framework", "provider").filter(verification_code__in=set(codes))
     }
 
 

@@ -50,9 +50,10 @@ class Stack:
 
     @property
     def by_level_named(self):
-        """(level id, level name, credits), in level order."""
-        names = {item.assessment.level_id: item.assessment.level.name for item in self.items if item.counted}
-        return [(level, names[level], credits) for level, credits in sorted(self.by_level.items())]
+        """(level id, level name, credits), in level order (OQF-9 before OQF-10)."""
+        levels = {item.assessment.level_id: item.assessment.level for item in self.items if item.counted}
+        ordered = sorted(self.by_level, key=lambda level: (levels[level].framework.position, levels[level].number))
+        return [(level, levels[level].name, self.by_level[level]) for level in ordered]
 
     @property
     def by_transfer_category_labelled(self):

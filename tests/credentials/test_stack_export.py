@@ -164,3 +164,12 @@ def test_the_page_explains_a_bad_file_and_never_fails(registrar, client):
     assert page.status_code == 400 and "not a text file" in page.content.decode()
     missing = client.post("/stack/bulk-verify/", {})
     assert missing.status_code == 400 and "Choose a CSV file" in missing.content.decode()
+
+
+@pytest.mark.django_db
+def test_totals_by_level_go_in_the_frameworks_order_not_alphabetically(letters_dir):
+    staff = people()
+    ten = issue(staff, letter=False, level_id="OQF-10")
+    nine = issue(staff, letter=False, level_id="OQF-9")
+    stack = stacking.stack_evaluate([{"code": ten.verification_code}, {"code": nine.verification_code}])
+    assert [level for level, _name, _credits in stack.by_level_named] == ["OQF-9", "OQF-10"]
