@@ -35,6 +35,11 @@ class UserManager(BaseUserManager):
     def get_by_natural_key(self, email):
         return self.get(email__iexact=email)
 
+    def provider_staff(self, organisation):
+        """The organisation's (an id, or an OuterRef) active provider accounts: the people
+        mail to a provider goes to."""
+        return self.filter(organisation=organisation, role=User.Role.PROVIDER, is_active=True)
+
     def create_user(self, email, password=None, **extra):
         user = self.model(email=self.normalize_email(email).lower(), **extra)
         user.set_password(password)

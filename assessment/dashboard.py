@@ -158,7 +158,7 @@ def reviews_csv(data):
             review.due_date.isoformat(), review.lapses_on.isoformat(), "yes" if review.overdue else "no",
             (case.reference or "draft") if case else "", case.get_state_display() if case else "",
             "; ".join(reminder.label for reminder in review.reminders),
-            "yes" if review.reachable else "no: the provider has no active account",
+            "no: the provider has no active account" if review.nobody_to_remind else "yes",
         ])
     return rows
 

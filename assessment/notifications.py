@@ -12,10 +12,7 @@ from .outbox import Email, outbox_enqueue, outbox_enqueue_many
 
 def provider_addresses(organisation_id):
     """Mail to a provider goes to its organisation's active provider accounts."""
-    return list(
-        User.objects.filter(organisation_id=organisation_id, role=User.Role.PROVIDER, is_active=True)
-        .values_list("email", flat=True)
-    )
+    return list(User.objects.provider_staff(organisation_id).values_list("email", flat=True))
 
 
 def approver_addresses(*, excluding=None):

@@ -155,6 +155,11 @@ class ReviewDue:
     def filed(self):
         return self.case is not None and self.case.submitted_at is not None
 
+    @property
+    def nobody_to_remind(self):
+        """Not filed, and the provider has nobody the reminders could go to."""
+        return not self.reachable and not self.filed
+
 
 def _reminders_by_assessment(assessments):
     """The reminders of each entry's current review period, from the outbox rows: one query."""
@@ -196,8 +201,7 @@ def reviews_due_all(*, as_of, days_ahead=None, provider_id=None):
         status=Assessment.Status.CURRENT,
         review_due_date__lte=as_of + dt.timedelta(days=days_ahead),
     ).select_related("provider", "level").annotate(
-        reachable=Exists(User.objects.filter(organisation=OuterRef("provider_id"), role=User.Role.PROVIDER,
-                                             is_active=True)),
+        reachable=Exists(User.objects.provider_staff(OuterRef("provider_id"))),
     ).order_by("review_due_date", "pk")
     if provider_id is not None:
         queryset = queryset.filter(provider_id=provider_id)

@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -120,26 +119,20 @@ def verify_code(request, code):
     }, status=200 if assessment else 404)
 
 
-def download(content, *, content_type, filename):
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = 'attachment; filename="%s"' % filename
-    return response
-
-
 def stack_download(stack, export, user):
     """The calculator's result as a CSV or the PDF summary (None for any other `export`)."""
     stamp = timezone.localtime().strftime("%Y-%m-%d-%H%M")
     if export == "csv":
-        return download(stack_export.stack_csv(stack), content_type="text/csv; charset=utf-8",
+        return stack_export.download(stack_export.stack_csv(stack), content_type="text/csv; charset=utf-8",
                         filename="stacking-%s.csv" % stamp)
     if export == "pdf":
-        return download(stack_export.stack_pdf(stack, run_by=user), content_type="application/pdf",
+        return stack_export.download(stack_export.stack_pdf(stack, run_by=user), content_type="application/pdf",
                         filename="stacking-%s.pdf" % stamp)
     return None
 
 
 def bulk_results_download(results):
-    return download(bulk_verification.results_csv(results), content_type="text/csv; charset=utf-8",
+    return stack_export.download(bulk_verification.results_csv(results), content_type="text/csv; charset=utf-8",
                     filename="verification-%s.csv" % timezone.localtime().strftime("%Y-%m-%d-%H%M"))
 
 

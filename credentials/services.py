@@ -463,22 +463,6 @@ def assessment_renew(
 
 
 @transaction.atomic
-def assessment_lapse(*, assessment, on) -> Assessment | None:
-    """The periodic review was not filed in time: the entry leaves the public register and
-    verifies as lapsed. It was current until `on`, the day it lapsed. Answers None when the
-    entry is no longer current (lapsed already, or changed meanwhile)."""
-    assessment = _assessment_locked(assessment)
-    if assessment.status != Assessment.Status.CURRENT:
-        return None
-    assessment.status = Assessment.Status.LAPSED
-    assessment.status_reason = "The periodic review due on %s was not filed." % assessment.review_due_date.isoformat()
-    assessment.current_until = on
-    assessment.save(update_fields=["status", "status_reason", "current_until"])
-    logger.info("assessment %s lapsed on %s", assessment.reference, on)
-    return assessment
-
-
-@transaction.atomic
 def assessment_discontinue(*, assessment, on) -> Assessment:
     """The provider stops offering the micro-credential: no new enrolments, but the entry
     stays honoured (`expiring`) until DISCONTINUE_HONOURED_MONTHS from `on`, then the review
@@ -494,9 +478,9 @@ def assessment_discontinue(*, assessment, on) -> Assessment:
 
 
 def assessments_lapse(*, assessment_ids, lapse_after_days) -> list[int]:
-    """`assessment_lapse` for many entries in one UPDATE: each lapses on its review due date
-    plus `lapse_after_days`. Answers the ids that lapsed; an entry no longer current is left
-    alone. The rows are locked in id order so two sweeps lapsing the same entries wait for
+    """The periodic review was not filed in time: the entries leave the public register and
+    verify as lapsed, each current until its review due date plus `lapse_after_days`, in one
+    UPDATE. Answers the ids that lapsed; an entry no longer current is left alone. The rows are locked in id order so two sweeps lapsing the same entries wait for
     each other instead of deadlocking, and the second finds them no longer current."""
     if not assessment_ids:
         return []

@@ -6,11 +6,11 @@ import hashlib
 import io
 
 from django.conf import settings
+from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from .letters.render import html_to_pdf, long_date
-from .models import TransferCategory
 
 SUMMARY_TEMPLATE = "register/stack_summary.html"
 
@@ -70,7 +70,7 @@ def stack_pdf(stack, *, run_by, run_at=None) -> bytes:
         "stack": stack,
         "items": [(position, item) for position, item in enumerate(stack.items, start=1)],
         "by_level": stack.by_level_named,
-        "by_category": [(TransferCategory(code).label, credits) for code, credits in stack.by_transfer_category.items()],
+        "by_category": stack.by_transfer_category_labelled,
         "counted": sum(1 for item in stack.items if item.counted),
         "run_by": run_by.name or run_by.email,
         "run_by_organisation": run_by.organisation.name if run_by.organisation_id else "",
@@ -84,3 +84,10 @@ def stack_pdf(stack, *, run_by, run_at=None) -> bytes:
     })
     identity = "stack:%s:%s" % (run_at.isoformat(), hashlib.sha256(stack_csv(stack).encode()).hexdigest())
     return html_to_pdf(html, identity=identity)
+
+
+def download(content, *, content_type, filename):
+    """An export as a file to save (the page's and the API's answer alike)."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = 'attachment; filename="%s"' % filename
+    return response

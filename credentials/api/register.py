@@ -187,12 +187,6 @@ def _stack_result(request):
     return stacking.stack_evaluate(serializer.validated_data["items"])
 
 
-def _download(content, *, content_type, filename):
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = 'attachment; filename="%s"' % filename
-    return response
-
-
 class StackCsvView(APIView):
     """The stacking calculator's result as CSV: one row per item in the order given
     (position, code, completed_on, reference, title, provider, level, credits,
@@ -204,7 +198,7 @@ class StackCsvView(APIView):
                    responses={(200, "text/csv"): OpenApiTypes.STR, **document_errors(400, 401, 403, 415, 429)})
     def post(self, request):
         result = _stack_result(request)
-        return _download(stack_export.stack_csv(result), content_type="text/csv; charset=utf-8",
+        return stack_export.download(stack_export.stack_csv(result), content_type="text/csv; charset=utf-8",
                          filename="stacking.csv")
 
 
@@ -219,7 +213,7 @@ class StackPdfView(APIView):
                    responses={(200, "application/pdf"): OpenApiTypes.BINARY, **document_errors(400, 401, 403, 415, 429)})
     def post(self, request):
         result = _stack_result(request)
-        return _download(stack_export.stack_pdf(result, run_by=request.user), content_type="application/pdf",
+        return stack_export.download(stack_export.stack_pdf(result, run_by=request.user), content_type="application/pdf",
                          filename="stacking.pdf")
 
 
@@ -245,5 +239,5 @@ class BulkVerifyView(APIView):
                 bulk_verification.MAX_BYTES // 1024, bulk_verification.MAX_ROWS)]}, status=400)
         items = bulk_verification.codes_from_csv(upload.read())
         results = bulk_verification.bulk_verify(items)
-        return _download(bulk_verification.results_csv(results), content_type="text/csv; charset=utf-8",
+        return stack_export.download(bulk_verification.results_csv(results), content_type="text/csv; charset=utf-8",
                          filename="verification.csv")
