@@ -96,12 +96,11 @@ class BulkVerifyForm(OntarioFormMixin, forms.Form):
         upload = cleaned.get("file")
         if upload is None and not cleaned.get("codes"):
             self.add_error("file", "Choose a CSV file of verification codes.")
-        elif upload is not None and upload.size > BULK_MAX_BYTES:
-            self.add_error("file", "The file is larger than %d KB. Split it: at most %d codes a file."
-                           % (BULK_MAX_BYTES // 1024, BULK_MAX_ROWS))
         return cleaned
 
     def content(self) -> bytes:
+        """What to read: the file (one byte past the limit is enough for codes_from_csv to
+        refuse it, with the reason) or the rows sent back."""
         upload = self.cleaned_data.get("file")
         if upload is not None:
             return upload.read(BULK_MAX_BYTES + 1)

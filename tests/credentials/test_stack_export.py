@@ -173,3 +173,12 @@ def test_totals_by_level_go_in_the_frameworks_order_not_alphabetically(letters_d
     nine = issue(staff, letter=False, level_id="OQF-9")
     stack = stacking.stack_evaluate([{"code": ten.verification_code}, {"code": nine.verification_code}])
     assert [level for level, _name, _credits in stack.by_level_named] == ["OQF-9", "OQF-10"]
+
+
+def test_a_file_over_the_size_limit_is_refused_with_the_reason_by_the_page_and_the_api(registrar, client, api_as):
+    too_large = upload(b"ABCD-1234-5678-9012\n" * (256 * 1024 // 20 + 1))
+    answer = api_as(registrar).post("/api/v1/verify/bulk/", {"file": too_large}, format="multipart")
+    assert answer.status_code == 400 and "larger than 256 KB" in answer.json()["detail"]
+    client.force_login(registrar)
+    page = client.post("/stack/bulk-verify/", {"file": upload(b"ABCD-1234-5678-9012\n" * (256 * 1024 // 20 + 1))})
+    assert page.status_code == 400 and "larger than 256 KB" in page.content.decode()
