@@ -8,9 +8,6 @@ numbers in a table beside it.
 
 from dataclasses import dataclass, field
 
-# Series styles: (CSS modifier, pattern). The pattern ids are prefixed by the chart's id.
-PATTERNS = ("solid", "hatch", "dots", "cross")
-
 
 @dataclass(frozen=True)
 class Series:

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from . import charts, clock, performance
-from .performance import STATUS_LABELS
 
 STATUS_SERIES = {
     clock.ON_TRACK: charts.Series(clock.ON_TRACK, "On track", "on_track", "solid"),
@@ -194,4 +193,4 @@ def csv_rows(sections: list[SectionData], *, today):
         yield from item.section.csv(item.data)
 
 
-__all__ = ["SECTIONS", "STATUS_LABELS", "Section", "csv_rows", "dashboard"]
+__all__ = ["SECTIONS", "Section", "csv_rows", "dashboard"]

@@ -23,7 +23,7 @@ MONTHS = 12
 OPEN_STATUSES = (clock.ON_TRACK, clock.AT_RISK, clock.PAUSED, clock.BREACHED)
 STATUS_LABELS = {
     clock.ON_TRACK: "On track", clock.AT_RISK: "At risk", clock.PAUSED: "Paused",
-    clock.BREACHED: "Overdue", clock.MET: "Met", clock.MISSED: "Missed",
+    clock.BREACHED: "Overdue",
 }
 # Business days to decision beyond this are one bar: a chart of outliers is unreadable.
 DAYS_CAP = 20
