@@ -1,7 +1,6 @@
-import datetime as dt
+from django.core.management.base import BaseCommand
 
-from django.core.management.base import BaseCommand, CommandError
-
+from assessment.management.as_of import add_as_of
 from assessment.review import review_sweep
 
 
@@ -11,14 +10,7 @@ class Command(BaseCommand):
             "Idempotent: a second run on the same date changes and sends nothing.")
 
     def add_arguments(self, parser):
-        parser.add_argument("--as-of", help="YYYY-MM-DD in the agency's time zone (default: today)")
+        add_as_of(parser)
 
     def handle(self, *args, **options):
-        as_of = None
-        if options["as_of"]:
-            try:
-                as_of = dt.date.fromisoformat(options["as_of"])
-            except ValueError:
-                raise CommandError("--as-of takes a date as YYYY-MM-DD, e.g. 2026-11-30.") from None
-        result = review_sweep(as_of=as_of)
-        self.stdout.write("Review sweep: %s." % result)
+        self.stdout.write("Review sweep: %s." % review_sweep(as_of=options["as_of"]))
