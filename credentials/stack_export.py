@@ -87,7 +87,11 @@ def stack_pdf(stack, *, run_by, run_at=None) -> bytes:
 
 
 def download(content, *, content_type, filename):
-    """An export as a file to save (the page's and the API's answer alike)."""
+    """An export as a file to save (the page's and the API's answer alike). A CSV starts with
+    a byte-order mark, as the dashboard's does: spreadsheet programs otherwise read UTF-8
+    (accented titles, en dashes) as Latin-1."""
+    if content_type.startswith("text/csv"):
+        content = "\ufeff" + content
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = 'attachment; filename="%s"' % filename
     return response

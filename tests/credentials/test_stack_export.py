@@ -182,3 +182,9 @@ def test_a_file_over_the_size_limit_is_refused_with_the_reason_by_the_page_and_t
     client.force_login(registrar)
     page = client.post("/stack/bulk-verify/", {"file": upload(b"ABCD-1234-5678-9012\n" * (256 * 1024 // 20 + 1))})
     assert page.status_code == 400 and "larger than 256 KB" in page.content.decode()
+
+
+def test_downloaded_csvs_open_as_utf8_in_spreadsheets(entries, registrar, api_as):
+    answer = api_as(registrar).post("/api/v1/verify/bulk/", {"file": upload(entries["current"].verification_code.encode())},
+                                    format="multipart")
+    assert answer.content.decode().startswith("\ufeffrow,")
