@@ -25,11 +25,11 @@ def start_cases(user, which):
     else:
         cases = selectors.queue(user=user, tab="mine")
         empty = "No open cases are assigned to you. Claim one from the queue."
-    shown = list(cases[:SHOWN])
+    shown = list(cases[:SHOWN + 1])  # one more than shown says whether there are more, without a count
     today, calendar = clock.agency_date(timezone.now()), agency_calendar()
     return {
-        "rows": [(application, application.clock_on(today=today, calendar=calendar)) for application in shown],
-        "more": cases.count() > len(shown),
+        "rows": [(application, application.clock_on(today=today, calendar=calendar)) for application in shown[:SHOWN]],
+        "more": len(shown) > SHOWN,
         "empty": empty,
         "which": which,
     }

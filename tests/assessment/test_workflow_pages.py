@@ -118,3 +118,15 @@ def test_an_assessors_start_page_lists_the_open_cases_assigned_to_them(client):
     assert mine.reference in page and "Awaiting provider" in page
     client.force_login(UserFactory(role="assessor"))
     assert "No open cases are assigned to you" in client.get("/").content.decode()
+
+
+def test_the_start_page_lists_the_first_cases_and_links_to_the_rest_only_when_there_are_more(client):
+    from assessment.templatetags.case_start import SHOWN
+
+    cast = Cast()
+    for _ in range(SHOWN):
+        cast.case("in_review")
+    client.force_login(cast.assessor)
+    assert "See them all in the queue" not in client.get("/").content.decode()
+    cast.case("in_review")
+    assert "See them all in the queue" in client.get("/").content.decode()
