@@ -108,13 +108,8 @@ def waiting_for_sign_off(*, user):
     own = Recommendation.objects.filter(
         application=OuterRef("pk"), recommended_by=user, returned_at__isnull=True
     )
-    return (
-        Application.objects.filter(state=Application.State.RECOMMENDED)
-        .exclude(Exists(own))
-        .select_related("provider", "microcredential", "assigned_to")
-        .prefetch_related("information_requests")
-        .order_by("sla_due_date", "id")
-    )
+    # The queue's own rows, so the start page and its "see them all" link agree.
+    return queue(user=user, tab="all", state=Application.State.RECOMMENDED).exclude(Exists(own))
 
 
 # Periodic review -------------------------------------------------------------------------
@@ -243,11 +238,6 @@ def review_for_case(*, application, as_of):
         opens_on=opens_on(due_date) if due_date else None, lapses_on=lapses_on(due_date) if due_date else None,
         days_left=(due_date - as_of).days if due_date else 0, case=application, reminders=reminders,
     )
-
-
-def decision_letter_of(application):
-    """The stored decision letter of a case, or None (not declined, or still being produced)."""
-    return getattr(application, "decision_letter", None)
 
 
 @dataclass(frozen=True)

@@ -135,7 +135,7 @@ class DecisionLetterView(APIView):
         application = selectors.application_get(user=request.user, pk=pk)
         if application.state != Application.State.DECLINED:
             raise NotFound("Only a declined case has a decision letter.")
-        letter = selectors.decision_letter_of(application)
+        letter = getattr(application, "decision_letter", None)  # none yet: not declined, or being produced
         if letter is None:
             raise Conflict("The decision letter is still being produced; try again in a minute.", state="pending")
         response = FileResponse(letter.file.open("rb"), content_type="application/pdf")
