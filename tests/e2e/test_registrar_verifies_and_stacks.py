@@ -75,7 +75,7 @@ def test_a_registrar_adds_up_a_learners_stack(page, screenshot, transactional_db
     assert open(pdf.value.path(), "rb").read(5) == b"%PDF-"
     with page.expect_download() as as_csv:
         page.get_by_role("button", name="Download as CSV").click()
-    rows = open(as_csv.value.path(), encoding="utf-8").read().splitlines()
+    rows = open(as_csv.value.path(), encoding="utf-8-sig").read().splitlines()  # as a spreadsheet reads it
     assert len(rows) == 6 and rows[0].startswith("position,code")
 
     page.set_input_files("#id_file", files=[{
@@ -88,7 +88,7 @@ def test_a_registrar_adds_up_a_learners_stack(page, screenshot, transactional_db
     screenshot(page, "registrar-bulk-verify")
     with page.expect_download() as results:
         page.get_by_role("button", name="Download the results as CSV").click()
-    rows = open(results.value.path(), encoding="utf-8").read().splitlines()
+    rows = open(results.value.path(), encoding="utf-8-sig").read().splitlines()  # as a spreadsheet reads it
     assert len(rows) == 5 and rows[0].startswith("row,code,completed_on,status")
     page.click("nav >> text=Register")
     expect(page.locator(".agency-count")).to_contain_text("3 assessments")
