@@ -131,3 +131,25 @@ def test_redis_and_smtp_are_used_when_configured():
         "django.core.mail.backends.smtp.EmailBackend",
         "2525",
     ], result.stderr
+
+
+@pytest.mark.parametrize("module", ["config.wsgi", "config.asgi", "config.celery"])
+def test_server_entry_points_default_to_production_settings(module):
+    # With DJANGO_SETTINGS_MODULE unset, a server started as the README says (gunicorn
+    # config.wsgi, celery -A config) must not run the development settings (DEBUG on, the
+    # repository's secret key, a freshly made signing key): it refuses without its secrets.
+    result = _run("import %s; from django.conf import settings; settings.DEBUG" % module)
+    assert result.returncode != 0, result.stdout
+    assert "ImproperlyConfigured" in result.stderr
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_manage_py_keeps_the_development_default():
+    result = subprocess.run(
+        [sys.executable, "-c", "import runpy, sys; sys.argv=['manage.py', 'diffsettings', '--output', 'unified'];"
+         "runpy.run_path('manage.py', run_name='__main__')"],
+        cwd=ROOT, env={k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"},
+        capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "+ DEBUG = True" in result.stdout
