@@ -1,6 +1,6 @@
 import pytest
 from django.contrib.staticfiles import finders
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from accounts.models import User
 from tests.factories import PASSWORD, UserFactory
@@ -123,13 +123,31 @@ def test_the_design_system_is_installed_and_served_locally(client):
 
 
 def test_seed_demo_prints_working_accounts_and_is_safe_to_run_twice(client, capsys):
-    call_command("seed_demo")
+    call_command("seed_demo", "--force")
     first = capsys.readouterr().out
     count = User.objects.count()
-    call_command("seed_demo")
+    call_command("seed_demo", "--force")
     assert User.objects.count() == count
     assert set(User.objects.values_list("role", flat=True)) == set(User.Role.values)
     line = next(line for line in first.splitlines() if "registrar@" in line)
     _, email, password, *_ = line.split()
     response = client.post("/accounts/login/", {"username": email, "password": password})
     assert response.status_code == 302
+
+
+def test_seed_demo_refuses_without_debug_and_leaves_real_accounts_alone(settings):
+    # A production database may hold an account at a demo address; running the demo there
+    # would reset it to the printed password.
+    settings.DEBUG = False
+    real = UserFactory(role=User.Role.APPROVER, email="approver@agency.example", password="a-real-secret-2026")
+    with pytest.raises(CommandError, match="--force"):
+        call_command("seed_demo")
+    real.refresh_from_db()
+    assert real.check_password("a-real-secret-2026")
+    assert not User.objects.filter(email="provider@northernlakes.example").exists()
+
+
+def test_seed_demo_runs_under_debug_without_force(settings, capsys):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    assert "provider@northernlakes.example" in capsys.readouterr().out

@@ -412,10 +412,10 @@ def test_an_entry_no_longer_current_is_left_alone():
 
 @pytest.mark.django_db
 def test_seed_demo_has_reviews_in_several_stages_and_is_safe_to_run_twice(capsys):
-    call_command("seed_demo")
+    call_command("seed_demo", "--force")
     cases = Application.objects.filter(kind="review")
     first = sorted(cases.values_list("pk", "state"))
-    call_command("seed_demo")
+    call_command("seed_demo", "--force")
     assert sorted(cases.values_list("pk", "state")) == first
     # The four staged entries (one filed), and whatever else the day's sweep found in its window.
     states = [state for _, state in first]

@@ -77,9 +77,9 @@ def test_the_stacking_page_adds_up(staff, client):
 
 
 def test_seed_demo_enters_register_entries_once(db, capsys):
-    call_command("seed_demo")
+    call_command("seed_demo", "--force")
     first = sorted(Assessment.objects.values_list("reference", "status"))
-    call_command("seed_demo")
+    call_command("seed_demo", "--force")
     assert sorted(Assessment.objects.values_list("reference", "status")) == first
     # The register's own demo entries, beside the one the demo workflow's approval issued.
     statuses = {status for _, status in first}

@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts.models import Organisation, User
@@ -24,7 +24,20 @@ DEMO_PASSWORD_SUFFIX = "-demo-2026"
 class Command(BaseCommand):
     help = "Create demo organisations and one account per role (printed with passwords). Safe to run twice."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force", action="store_true",
+            help="Seed even though DEBUG is off (the demo resets its accounts to the printed passwords).",
+        )
+
     def handle(self, *args, **options):
+        # The demo sets every demo address's password to one printed here: on a real database
+        # that would hand an account at such an address to whoever reads this output.
+        if not settings.DEBUG and not options["force"]:
+            raise CommandError(
+                "seed_demo resets the demo accounts to printed passwords, so it runs only with "
+                "DEBUG on (the development settings). Give --force to seed anyway."
+            )
         with transaction.atomic():
             rows = self.seed()
         # After the commit, so the table is not lost above the demo's notification emails
