@@ -57,7 +57,8 @@ class ReturnForm(OntarioFormMixin, forms.Form):
 
 class SignOffForm(OntarioFormMixin, forms.Form):
     comment = forms.CharField(label="Comment", widget=forms.Textarea(attrs={"rows": 2}), required=False,
-                              max_length=5000)
+                              max_length=5000,
+                              help_text="For the agency's record: the provider gets the decision, not this comment.")
 
 
 class NoteForm(OntarioFormMixin, forms.Form):
@@ -70,7 +71,8 @@ class AssignForm(OntarioFormMixin, forms.Form):
         queryset=User.objects.filter(role__in=[User.Role.ASSESSOR, User.Role.APPROVER], is_active=True).order_by("name"),
         label="Assessor",
     )
-    reason = forms.CharField(label="Reason", max_length=5000)
+    reason = forms.CharField(label="Reason", max_length=5000,
+                             help_text="Agency staff only: the provider sees who has the case, not why.")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

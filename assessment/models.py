@@ -242,6 +242,11 @@ class ApplicationEvent(models.Model):
     to_state = models.CharField(max_length=20)
     message = models.TextField(blank=True)
 
+    # Actions whose message is the agency's own reasoning (why a case was reassigned, an
+    # approver's sign-off comment): the provider's history shows the step, not the words
+    # (permissions.can_read_event_message).
+    INTERNAL_MESSAGE_ACTIONS = frozenset({"assign", "sign-off"})
+
     # The history's words for each action; an action without one shows its own name.
     ACTION_LABELS = {
         "create": "Draft started",

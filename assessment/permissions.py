@@ -53,6 +53,12 @@ def can_sign_off(user, application):
     return recommendation is None or recommendation.recommended_by_id != user.pk
 
 
+def can_read_event_message(user, event):
+    """What was said at a step of the history: the agency's internal reasons (events whose
+    action is in ApplicationEvent.INTERNAL_MESSAGE_ACTIONS) for agency staff only."""
+    return is_agency_staff(user) or event.action not in event.INTERNAL_MESSAGE_ACTIONS
+
+
 def can_see_internal_notes(user, application=None):
     return is_agency_staff(user)
 

@@ -13,6 +13,7 @@ from credentials.models import Assessment, Attachment
 from credentials.selectors import is_possible_id
 
 from . import clock
+from .permissions import can_read_event_message
 from .models import (
     Application,
     ApplicationEvent,
@@ -62,6 +63,21 @@ def application_get(*, user, pk):
         return applications_visible_to(user).get(pk=pk)
     except (Application.DoesNotExist, ValueError, TypeError):
         raise Http404("No such application.") from None
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    event: ApplicationEvent
+    message: str
+
+
+def case_history_for(*, user, application) -> list[HistoryLine]:
+    """The case's events (prefetched by the case's selector) with what `user` may read of
+    what was said at each (permissions.can_read_event_message)."""
+    return [
+        HistoryLine(event, event.message if can_read_event_message(user, event) else "")
+        for event in application.events.all()
+    ]
 
 
 def internal_notes_for(*, user, application):

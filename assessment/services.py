@@ -504,7 +504,9 @@ def _review_decided(application, recommendation, *, actor, decided_on):
     else:
         application.reviewed_assessment = assessment_revoke(
             actor=actor, assessment=assessment,
-            reason="The periodic review (%s) was declined: %s" % (application.reference, recommendation.reasons),
+            # The reason is public (the register, /verify/); the decline's own reasons are the
+            # agency's words to the provider, who has them in the decision email and letter.
+            reason="The agency declined its periodic review on %s." % decided_on.isoformat(),
         )
 
 def decision_letter_queue(application) -> None:

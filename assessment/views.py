@@ -97,6 +97,7 @@ def _case_context(request, application, bound=None):
         "recommendation": recommendation if (is_agency_staff(user) or (recommendation and recommendation.signed_off_at)) else None,
         "proposed_hours": _hours_check(microcredential, microcredential.proposed_credits),
         "recommended_hours": _hours_check(microcredential, recommendation.credits) if recommendation else None,
+        "history": selectors.case_history_for(user=user, application=application),
         "notes": selectors.internal_notes_for(user=user, application=application),
         "review": selectors.review_for_case(application=application, as_of=today) if application.is_review else None,
         "effort_hours_js": "null" if microcredential.learner_effort_hours is None else str(microcredential.learner_effort_hours),

@@ -12,6 +12,7 @@ from credentials.models import Assessment, TransferCategory
 from .. import clock
 from ..calendar import agency_calendar
 from ..models import Application, ApplicationEvent, InformationRequest, InternalNote, Recommendation
+from ..permissions import can_read_event_message
 
 
 class ApplicationCreateSerializer(serializers.Serializer):
@@ -82,6 +83,7 @@ class NoteCreateSerializer(serializers.Serializer):
 
 class EventSerializer(serializers.ModelSerializer):
     actor = serializers.SerializerMethodField()
+    message = serializers.SerializerMethodField()
 
     class Meta:
         model = ApplicationEvent
@@ -89,6 +91,10 @@ class EventSerializer(serializers.ModelSerializer):
 
     def get_actor(self, event) -> str | None:
         return event.actor.get_full_name() if event.actor_id else None
+
+    def get_message(self, event) -> str:
+        request = self.context.get("request")
+        return event.message if request is not None and can_read_event_message(request.user, event) else ""
 
 
 class SlaSerializer(serializers.Serializer):

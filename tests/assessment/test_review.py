@@ -354,16 +354,27 @@ def test_sign_off_renews_the_entry_with_a_new_letter_version_and_the_old_one_ver
 
 
 @pytest.mark.django_db
-def test_a_declined_review_revokes_the_entry_with_the_reasons():
+def test_a_declined_review_revokes_the_entry_with_a_public_reason_and_tells_the_provider_the_real_ones(
+    api, django_capture_on_commit_callbacks, mailoutbox
+):
+    # The decline's reasons are written to the provider; the register and /verify/ show anyone
+    # a sentence written for the public, not the agency's reasons about the provider.
     provider = Provider()
     assessment = _assessment(provider)
     review_sweep(as_of=DUE - 90 * DAY)
-    case = _through_the_workflow(_case(assessment), provider, people(),
-                                 outcome={"outcome": "decline", "reasons": "The outcomes are no longer assessed."})
+    with django_capture_on_commit_callbacks(execute=True):
+        case = _through_the_workflow(_case(assessment), provider, people(),
+                                     outcome={"outcome": "decline", "reasons": "The outcomes are no longer assessed."})
     assert case.state == "declined"
     assessment.refresh_from_db()
-    assert assessment.status == "revoked" and "no longer assessed" in assessment.status_reason
-    assert assessment.current_until is not None
+    assert assessment.status == "revoked" and assessment.current_until is not None
+    assert "no longer assessed" not in assessment.status_reason
+    assert "periodic review" in assessment.status_reason
+    public = api.get("/api/v1/verify/%s/" % assessment.verification_code).json()
+    assert public["status"] == "revoked"
+    assert "no longer assessed" not in str(public)
+    decision = [m for m in mailoutbox if "declined" in m.subject]
+    assert decision and all("no longer assessed" in m.body for m in decision)
 
 
 @pytest.mark.django_db

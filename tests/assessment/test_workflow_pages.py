@@ -130,3 +130,37 @@ def test_the_start_page_lists_the_first_cases_and_links_to_the_rest_only_when_th
     assert "See them all in the queue" not in client.get("/").content.decode()
     cast.case("in_review")
     assert "See them all in the queue" in client.get("/").content.decode()
+
+
+def test_the_agency_s_internal_reasons_stay_out_of_the_provider_s_history(client, api_as):
+    # Why a case was reassigned or returned, and an approver's sign-off comment, are the
+    # agency's business; the provider sees that these steps happened, not what was said.
+    cast = Cast()
+    application = cast.case("in_review")
+    other = UserFactory(role="assessor")
+    application = services.application_assign(actor=cast.approver, application=application, assessor=other,
+                                              reason="Alex is slow on this provider's files.")
+    application = services.application_recommend(actor=other, application=application, data=APPROVE)
+    application = services.application_return(actor=cast.approver, application=application,
+                                              comment="The rationale copies their brochure.")
+    application = services.application_recommend(actor=other, application=application, data=APPROVE)
+    services.application_sign_off(actor=cast.other_approver, application=application,
+                                  comment="Fine, though their QA is thin.")
+    secrets = ("slow on this provider", "copies their brochure", "their QA is thin")
+
+    client.force_login(cast.provider)
+    page = client.get("/applications/%d/" % application.pk).content.decode()
+    body = api_as(cast.provider).get("/api/v1/applications/%d/" % application.pk).json()
+    for secret in secrets:
+        assert secret not in page and secret not in str(body)
+    actions = [event["action"] for event in body["events"]]
+    assert {"assign", "return", "sign-off"} <= set(actions)
+    assert "Returned to the assessor" in page
+
+    client.force_login(cast.assessor)
+    staff_page = client.get("/applications/%d/" % application.pk).content.decode()
+    staff_body = api_as(cast.assessor).get("/api/v1/applications/%d/" % application.pk).json()
+    for secret in secrets:
+        assert secret in staff_page
+    # The return comment stays on its recommendation row; the events carry the other two.
+    assert secrets[0] in str(staff_body) and secrets[2] in str(staff_body)
