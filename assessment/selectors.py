@@ -13,7 +13,6 @@ from credentials.models import Assessment, Attachment
 from credentials.selectors import is_possible_id
 
 from . import clock
-from .permissions import can_read_event_message
 from .models import (
     Application,
     ApplicationEvent,
@@ -22,6 +21,7 @@ from .models import (
     OutboxMessage,
     Recommendation,
 )
+from .permissions import can_read_event_message
 
 
 def _with_workflow(queryset):
