@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 import numpy as np
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
@@ -75,11 +76,20 @@ def application_create(*, actor, microcredential):
         .exclude(state__in=Application.CLOSED_STATES)
         .first()
     )
+    if open_case is not None and open_case.is_review:
+        raise Conflict(
+            "This micro-credential's periodic review is open (%s): declare any changes there "
+            "instead of applying again." % (open_case.reference or "a draft waiting for you"),
+            application=open_case.pk,
+        )
     if open_case is not None:
         raise Conflict(
             "An application about this micro-credential is already open (%s)." % open_case,
             application=open_case.pk,
         )
+    in_force = _assessment_in_force(microcredential)
+    if in_force is not None:
+        raise Conflict(_assessed_already(in_force), assessment=in_force.reference)
     try:
         with transaction.atomic():
             application = Application.objects.create(
@@ -92,6 +102,31 @@ def application_create(*, actor, microcredential):
         raise Conflict("An application about this micro-credential is already open.") from None
     _event(application, actor=actor, action="create", from_state="")
     return application
+
+
+def _assessment_in_force(microcredential):
+    """The micro-credential's current or expiring assessment, if any: it is assessed once,
+    and changes to a standing assessment go through its periodic review."""
+    return (
+        Assessment.objects.filter(microcredential=microcredential, status__in=Assessment.PUBLIC_STATUSES)
+        .order_by("-pk").first()
+    )
+
+
+def _assessed_already(assessment):
+    """Why a second initial application is refused, pointing to what the provider can do."""
+    if assessment.status == Assessment.Status.EXPIRING:
+        return (
+            "This micro-credential already holds assessment %s, honoured until %s after you "
+            "discontinued it. Apply again once that date has passed."
+            % (assessment.reference, assessment.current_until.isoformat())
+        )
+    opens_on = assessment.review_due_date - dt.timedelta(days=settings.REVIEW_OPENS_DAYS_BEFORE)
+    return (
+        "This micro-credential already holds assessment %s, current until its periodic review "
+        "(due %s). Changes go through that review, which opens on %s; a new application is not needed."
+        % (assessment.reference, assessment.review_due_date.isoformat(), opens_on.isoformat())
+    )
 
 
 def _review_declaration_checked(application, declaration, summary):
@@ -137,6 +172,10 @@ def application_submit(*, actor, application, declaration="", summary=""):
         )
     if application.is_review:
         declaration, summary = _review_declaration_checked(application, declaration, summary)
+    else:
+        in_force = _assessment_in_force(application.microcredential_id)
+        if in_force is not None:
+            raise TransitionNotAllowed(_assessed_already(in_force), state=application.state)
     microcredential = application.microcredential
     missing, problems = submission_problems(microcredential)
     if declaration == Application.Declaration.DISCONTINUE:

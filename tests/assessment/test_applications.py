@@ -1,3 +1,5 @@
+import datetime as dt
+
 import pytest
 
 from assessment.models import Application, ApplicationEvent
@@ -139,3 +141,65 @@ def test_ids_beyond_64_bits_are_not_found_or_refused_never_a_500(api_as, provide
 def test_applying_with_an_id_beyond_64_bits_is_not_found(api_as, provider):
     response = api_as(provider).post("/api/v1/applications/", {"microcredential": 10**30}, format="json")
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("status", ["current", "expiring"])
+def test_a_second_initial_application_for_an_assessed_micro_credential_is_a_conflict_pointing_to_its_review(
+    api_as, provider, client, status
+):
+    from credentials.models import Assessment
+    from tests.credentials.register_world import issue, people
+
+    microcredential = MicroCredentialFactory(created_by=provider)
+    assessment = issue(people(), letter=False, microcredential=microcredential)
+    Assessment.objects.filter(pk=assessment.pk).update(
+        status=status, current_until=dt.date(2028, 6, 30) if status == "expiring" else None
+    )
+    before = Application.objects.count()
+
+    response = api_as(provider).post("/api/v1/applications/", {"microcredential": microcredential.pk}, format="json")
+    assert response.status_code == 409, response.json()
+    assert assessment.reference in response.json()["detail"]
+    assert ("periodic review" if status == "current" else "honoured until 2028-06-30") in response.json()["detail"]
+    client.force_login(provider)
+    page = client.post("/applications/new/", {"microcredential": microcredential.pk})
+    assert page.status_code == 409
+    assert assessment.reference in page.content.decode()
+    assert Application.objects.count() == before
+
+
+def test_a_draft_started_before_the_assessment_cannot_be_submitted_beside_it(api_as, provider):
+    from tests.credentials.register_world import issue, people
+
+    microcredential = MicroCredentialFactory(created_by=provider)
+    draft = ApplicationFactory(microcredential=microcredential)
+    assessment = issue(people(), letter=False, microcredential=microcredential)
+    response = api_as(provider).post("/api/v1/applications/%d/submit/" % draft.pk, {}, format="json")
+    assert response.status_code == 409
+    assert assessment.reference in response.json()["detail"] and response.json()["state"] == "draft"
+
+
+@pytest.mark.parametrize("status", ["lapsed", "revoked", "discontinued"])
+def test_a_micro_credential_whose_assessment_ended_may_apply_again(api_as, provider, status):
+    from credentials.models import Assessment
+    from tests.credentials.register_world import issue, people
+
+    microcredential = MicroCredentialFactory(created_by=provider)
+    assessment = issue(people(), letter=False, microcredential=microcredential)
+    Assessment.objects.filter(pk=assessment.pk).update(status=status)
+    response = api_as(provider).post("/api/v1/applications/", {"microcredential": microcredential.pk}, format="json")
+    assert response.status_code == 201, response.json()
+
+
+def test_while_its_review_is_open_a_new_application_points_to_the_review(api_as, provider):
+    from assessment.review import review_sweep
+    from tests.credentials.register_world import issue, people
+
+    microcredential = MicroCredentialFactory(created_by=provider)
+    assessment = issue(people(), letter=False, microcredential=microcredential)
+    review_sweep(as_of=assessment.review_due_date - dt.timedelta(days=90))
+    assert assessment.review_cases.filter(state="draft").exists()
+    response = api_as(provider).post("/api/v1/applications/", {"microcredential": microcredential.pk}, format="json")
+    assert response.status_code == 409
+    # The open review case is the one open case about it.
+    assert "periodic review is open" in response.json()["detail"]
