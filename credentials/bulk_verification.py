@@ -15,7 +15,7 @@ from config.errors import DomainError
 
 from . import selectors
 from .codes import verification_code_normalise
-from .models import Assessment
+from .models import Assessment, AssessmentTerms
 from .stack_export import credits_text, csv_text
 from .stacking import PROBLEMS, UNKNOWN, standing_problem, terms_at
 
@@ -50,7 +50,7 @@ class BulkResult:
     assessment: Assessment | None
     problem: str | None
     # The terms of the completion date's period, else the entry's current terms.
-    terms: object = None
+    terms: AssessmentTerms | Assessment | None = None
 
     @property
     def problem_text(self):

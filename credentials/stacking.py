@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from . import selectors
 from .codes import verification_code_normalise
-from .models import Assessment, TransferCategory
+from .models import Assessment, AssessmentTerms, TransferCategory
 from .terms import terms_on
 
 UNKNOWN = "unknown"
@@ -29,7 +29,7 @@ PROBLEMS = {
     REVOKED: "The agency revoked this assessment; it carries no credit.",
     OUTSIDE_DATES: "Completed when the assessment was not current.",
     NOT_CURRENT: "No longer current; give the completion date to count it.",
-    OUTSIDE_TERMS: "Completed on a date none of the assessment's terms periods covers; ask the agency.",
+    OUTSIDE_TERMS: "Completed on a date outside every period of the assessment's terms; ask the agency which apply.",
 }
 
 
@@ -42,7 +42,7 @@ class StackItem:
     problem: str | None
     # The terms the item counts at (or would): the period of its completion date, else the
     # entry's current terms. Either has level, credits, transfer_category and subject_area.
-    terms: object = None
+    terms: AssessmentTerms | Assessment | None = None
 
     @property
     def problem_text(self):

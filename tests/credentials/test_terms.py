@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -90,6 +91,14 @@ def test_a_renewal_with_unchanged_terms_keeps_the_open_period(staff):
         (ISSUED, None, "OQF-9", Decimal("4.0"), "upper_division", "Data visualisation"),
     ]
     assert Assessment.objects.get(pk=assessment.pk).review_cycle == 2
+
+
+def test_a_renewal_refuses_terms_it_cannot_record_naming_each_field(staff):
+    assessment = issue(staff, letter=False)
+    with pytest.raises(ValidationError) as refused:
+        renew(assessment, level_id="OQF-99", transfer_category="doctoral", subject_area=" ")
+    assert set(refused.value.message_dict) == {"level", "transfer_category", "subject_area"}
+    assert len(periods(assessment)) == 1
 
 
 def test_a_second_change_on_the_day_a_period_opened_keeps_that_day_under_the_earlier_terms(staff):
