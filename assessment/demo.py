@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from credentials.demo import COMPLETE
-from credentials.models import Assessment, MicroCredential
+from credentials.models import Assessment, AssessmentTerms, MicroCredential
 from credentials.services import microcredential_create
 
 from . import clock, services
@@ -165,6 +165,8 @@ def _backdate(application, *, submitted, pause=None, decided=None, today):
                 issued_at=when["sign-off"], current_from=decided,
                 review_due_date=decided + relativedelta(months=months),
             )
+            # Its only terms period opened with it.
+            AssessmentTerms.objects.filter(assessment_id=application.assessment_id).update(starts_on=decided)
     application.created_at = when["create"]
     application.submitted_at = when["submit"]
     application.decided_at = when.get("sign-off")

@@ -47,7 +47,17 @@ def fill(rows):
 
     from accounts.models import Organisation, User
     from credentials.codes import verification_code_new
-    from credentials.models import Assessment, MicroCredential
+    from credentials.models import Assessment, AssessmentTerms, MicroCredential
+
+    def insert(batch):
+        # Each entry with its open terms period, as issuing makes it: verification reads both.
+        entries = Assessment.objects.bulk_create(batch)
+        AssessmentTerms.objects.bulk_create([
+            AssessmentTerms(assessment=entry, starts_on=entry.current_from, level_id=entry.level_id,
+                            credits=entry.credits, transfer_category=entry.transfer_category,
+                            subject_area=entry.subject_area)
+            for entry in entries
+        ])
 
     provider = Organisation.objects.create(name="Bench College", kind=Organisation.Kind.PROVIDER)
     agency = Organisation.objects.create(name="Bench Agency", kind=Organisation.Kind.AGENCY)
@@ -70,9 +80,9 @@ def fill(rows):
             recommended_by=assessor, signed_off_by=approver,
         ))
         if len(batch) == 10_000:
-            Assessment.objects.bulk_create(batch)
+            insert(batch)
             batch = []
-    Assessment.objects.bulk_create(batch)
+    insert(batch)
     return codes
 
 

@@ -15,9 +15,9 @@ from config.errors import DomainError
 
 from . import selectors
 from .codes import verification_code_normalise
-from .models import Assessment
+from .models import Assessment, AssessmentTerms
 from .stack_export import credits_text, csv_text
-from .stacking import PROBLEMS, UNKNOWN, standing_problem
+from .stacking import PROBLEMS, UNKNOWN, standing_problem, terms_at
 
 MAX_ROWS = 1000
 MAX_BYTES = 256 * 1024
@@ -49,6 +49,8 @@ class BulkResult:
     item: BulkItem
     assessment: Assessment | None
     problem: str | None
+    # The terms of the completion date's period, else the entry's current terms.
+    terms: AssessmentTerms | Assessment | None = None
 
     @property
     def problem_text(self):
@@ -131,7 +133,7 @@ def _date(text):
 
 def bulk_verify(items) -> list[BulkResult]:
     """Each row's entry and whether it stands (for its completion date when given), in the
-    file's order; one query whatever the number of rows."""
+    file's order; two queries whatever the number of rows (the entries, their periods)."""
     canonical = [verification_code_normalise(item.code) for item in items]
     found = selectors.assessments_by_codes([code for code in canonical if code])
     results = []
@@ -143,21 +145,21 @@ def bulk_verify(items) -> list[BulkResult]:
             problem = BAD_DATE
         else:
             problem = standing_problem(assessment, item.completed_on)
-        results.append(BulkResult(item, assessment, problem))
+        results.append(BulkResult(item, assessment, problem, terms_at(assessment, item.completed_on)))
     return results
 
 
 def results_csv(results) -> str:
     rows = []
     for result in results:
-        assessment, item = result.assessment, result.item
+        assessment, item, terms = result.assessment, result.item, result.terms
         rows.append([
             item.row, item.code, item.completed_on_text,
             assessment.status if assessment else "unknown",
             assessment.reference if assessment else "", assessment.title if assessment else "",
-            assessment.provider.name if assessment else "", assessment.level_id if assessment else "",
-            credits_text(assessment.credits) if assessment else "",
-            assessment.transfer_category if assessment else "",
+            assessment.provider.name if assessment else "", terms.level_id if terms else "",
+            credits_text(terms.credits) if terms else "",
+            terms.transfer_category if terms else "",
             result.problem or "", result.problem_text or "",
         ])
     return csv_text(RESULT_COLUMNS, rows)

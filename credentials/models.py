@@ -367,6 +367,54 @@ class Assessment(models.Model):
         return self.status in self.PUBLIC_STATUSES
 
 
+class AssessmentTerms(models.Model):
+    """One period of an assessment's terms: the level, credit, transfer category and subject
+    area that held from `starts_on` to `ends_on`, both days included (open while `ends_on` is
+    empty). A change closes the open period and opens a new one (credentials/terms.py); no
+    period is ever rewritten, and the periods are the truth for any past date.
+
+    The assessment keeps its current terms in its own columns too, written by the same
+    service in the same transaction: the register's search, filters, lists and letters read
+    them on every request, and a join to the open period would cost each of those queries for
+    a value that changes at a renewal at most. Periods describe terms only; when the entry
+    was current is its own `current_from`/`current_until`."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="terms")
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True)
+    level = models.ForeignKey(Level, on_delete=models.PROTECT, related_name="+")
+    credits = models.DecimalField(max_digits=4, decimal_places=1)
+    transfer_category = models.CharField(max_length=30, choices=TransferCategory.choices)
+    subject_area = models.CharField(max_length=200)
+    # The approver whose sign-off set these terms; empty for the periods carried over from
+    # before periods were kept, whose deciding approver is no longer known.
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["assessment_id", "starts_on"]
+        verbose_name_plural = "assessment terms"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment"], condition=models.Q(ends_on__isnull=True), name="assessment_terms_one_open",
+            ),
+            # Also the index that finds an entry's periods in order.
+            models.UniqueConstraint(fields=["assessment", "starts_on"], name="assessment_terms_start_unique"),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=models.F("starts_on")),
+                name="assessment_terms_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return "%s from %s" % (self.assessment_id, self.starts_on)
+
+    def covers(self, day):
+        return self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)
+
+
 class Letter(models.Model):
     """One signed version of an assessment's letter. Versions are never replaced: an old
     version still verifies as authentic, and as superseded, for as long as the register lives."""

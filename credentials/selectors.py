@@ -19,7 +19,16 @@ from accounts.models import Organisation
 from accounts.permissions import can_read_full_register, is_agency_staff, is_provider
 
 from .codes import verification_code_normalise
-from .models import Assessment, Attachment, FieldOfStudy, Framework, Letter, Level, MicroCredential
+from .models import (
+    Assessment,
+    AssessmentTerms,
+    Attachment,
+    FieldOfStudy,
+    Framework,
+    Letter,
+    Level,
+    MicroCredential,
+)
 
 SEARCH_CONFIG = "english"
 
@@ -123,8 +132,9 @@ def register_search(queryset, text):
 
 
 def assessment_get(*, user, reference):
+    """One register entry, with its letters and its terms periods."""
     try:
-        return assessments_visible_to(user).get(reference=str(reference).upper())
+        return assessments_visible_to(user).prefetch_related(terms_periods()).get(reference=str(reference).upper())
     except Assessment.DoesNotExist:
         raise Http404("No such assessment.") from None
 
@@ -137,7 +147,7 @@ def assessment_by_code(code):
         return None
     return (
         Assessment.objects.select_related("level", "provider")
-        .prefetch_related(Prefetch("letters", queryset=Letter.objects.order_by("version")))
+        .prefetch_related(Prefetch("letters", queryset=Letter.objects.order_by("version")), terms_periods())
         .filter(verification_code=canonical)
         .first()
     )
@@ -148,6 +158,16 @@ class LetterFacts:
     version: int
     issued_at: dt.datetime
     sha256: str
+
+
+@dataclass(frozen=True)
+class TermsFacts:
+    starts_on: dt.date
+    ends_on: dt.date | None
+    level: str
+    credits: Decimal
+    transfer_category: str
+    subject_area: str
 
 
 @dataclass(frozen=True)
@@ -169,24 +189,28 @@ class VerificationFacts:
     current_until: dt.date | None
     review_due_date: dt.date
     letters: tuple
+    terms: tuple
 
 
 @functools.cache
 def _verification_sql():
-    """The entry by code, joined to its level, its provider and (outer) its letter versions:
-    one row per version. Written once per process rather than compiled by the ORM on every
-    call: the compilation of these joins costs the public endpoint more than the query does."""
+    """The entry by code, joined to its level, its provider and (outer) its letter versions
+    and its terms periods: one row per version and period, a handful at most. Written once
+    per process rather than compiled by the ORM on every call: the compilation of these joins
+    costs the public endpoint more than the query does."""
     quote = connection.ops.quote_name
-    assessment, organisation, level, letter = (
-        quote(model._meta.db_table) for model in (Assessment, Organisation, Level, Letter)
+    assessment, organisation, level, letter, terms = (
+        quote(model._meta.db_table) for model in (Assessment, Organisation, Level, Letter, AssessmentTerms)
     )
     return (
         "SELECT a.status, a.status_reason, a.reference, a.title, p.name, a.level_id, l.name, a.credits,"
         " a.transfer_category, a.subject_area, a.current_from, a.current_until, a.review_due_date,"
-        " v.version, v.issued_at, v.sha256"
+        " v.version, v.issued_at, v.sha256,"
+        " t.starts_on, t.ends_on, t.level_id, t.credits, t.transfer_category, t.subject_area"
         " FROM %s a JOIN %s p ON p.id = a.provider_id JOIN %s l ON l.id = a.level_id"
         " LEFT JOIN %s v ON v.assessment_id = a.id"
-        " WHERE a.verification_code = %%s" % (assessment, organisation, level, letter)
+        " LEFT JOIN %s t ON t.assessment_id = a.id"
+        " WHERE a.verification_code = %%s" % (assessment, organisation, level, letter, terms)
     )
 
 
@@ -215,25 +239,36 @@ def verification_by_code(code) -> VerificationFacts | None:
         return None
     (status, reason, reference, title, provider, level, level_name, credits, category, subject,
      current_from, current_until, review_due_date) = rows[0][:13]
-    letters = sorted(
-        (LetterFacts(version, _timestamp(issued_at), sha256) for *_, version, issued_at, sha256 in rows
-         if version is not None),
-        key=lambda letter: letter.version,
-    )
+    letters = {
+        row[13]: LetterFacts(row[13], _timestamp(row[14]), row[15]) for row in rows if row[13] is not None
+    }
+    terms = {
+        row[16]: TermsFacts(_date(row[16]), _date(row[17]), row[18], Decimal(str(row[19])), row[20], row[21])
+        for row in rows if row[16] is not None
+    }
     return VerificationFacts(
         status=status, status_label=Assessment.Status(status).label, status_reason=reason, reference=reference,
         title=title, provider=provider, level=level, level_name=level_name, credits=Decimal(str(credits)),
         transfer_category=category, subject_area=subject, current_from=_date(current_from),
-        current_until=_date(current_until), review_due_date=_date(review_due_date), letters=tuple(letters),
+        current_until=_date(current_until), review_due_date=_date(review_due_date),
+        letters=tuple(letters[version] for version in sorted(letters)),
+        terms=tuple(terms[starts_on] for starts_on in sorted(terms)),
     )
 
 
 def assessments_by_codes(codes):
-    """Entries by canonical verification code, in one query."""
+    """Entries by canonical verification code with their terms periods, in two queries."""
     return {
         a.verification_code: a
-        for a in Assessment.objects.select_related("level__framework", "provider").filter(verification_code__in=set(codes))
+        for a in Assessment.objects.select_related("level__framework", "provider")
+        .prefetch_related(terms_periods())
+        .filter(verification_code__in=set(codes))
     }
+
+
+def terms_periods():
+    """An entry's terms periods, oldest first, with their levels (a prefetch)."""
+    return Prefetch("terms", queryset=AssessmentTerms.objects.select_related("level__framework").order_by("starts_on"))
 
 
 def letter_by_hash(sha256):

@@ -39,6 +39,7 @@ from .models import (
     TransferCategory,
     validate_credits,
 )
+from .terms import terms_change, terms_open_first
 
 logger = logging.getLogger(__name__)
 
@@ -275,6 +276,29 @@ def microcredential_snapshot(microcredential) -> dict:
     return snapshot
 
 
+def _decided_terms_checked(*, level_id, credits, transfer_category, subject_area, review_period_months):
+    """(level, credits as a Decimal) of terms a sign-off decided, or ValidationError naming
+    each field that is wrong: issuing and renewing refuse alike."""
+    errors = {}
+    level = Level.objects.filter(pk=level_id).first()
+    if level is None:
+        errors["level"] = ["%s is not a level of a framework the agency uses." % level_id]
+    try:
+        credits = Decimal(str(credits))
+        validate_credits(credits)
+    except (InvalidOperation, ValidationError) as exc:
+        errors["credits"] = getattr(exc, "messages", ["Credits must be a number."])
+    if transfer_category not in TransferCategory.values:
+        errors["transfer_category"] = ["Choose one of: %s." % ", ".join(TransferCategory.values)]
+    if review_period_months not in dict(Assessment.REVIEW_PERIOD_CHOICES):
+        errors["review_period_months"] = ["The review period is 12, 24 or 36 months."]
+    if not (subject_area or "").strip():
+        errors["subject_area"] = ["Give the subject area."]
+    if errors:
+        raise ValidationError(errors)
+    return level, credits
+
+
 @transaction.atomic
 def assessment_issue(
     *,
@@ -293,23 +317,10 @@ def assessment_issue(
     its own transaction; the letter is produced after commit (the letters work adds the task)."""
     if recommended_by.pk == signed_off_by.pk:
         raise NotPermitted("The approver who signs off cannot be the one who recommended.")
-    errors = {}
-    level = Level.objects.filter(pk=level_id).first()
-    if level is None:
-        errors["level"] = ["%s is not a level of a framework the agency uses." % level_id]
-    try:
-        credits = Decimal(str(credits))
-        validate_credits(credits)
-    except (InvalidOperation, ValidationError) as exc:
-        errors["credits"] = getattr(exc, "messages", ["Credits must be a number."])
-    if transfer_category not in TransferCategory.values:
-        errors["transfer_category"] = ["Choose one of: %s." % ", ".join(TransferCategory.values)]
-    if review_period_months not in dict(Assessment.REVIEW_PERIOD_CHOICES):
-        errors["review_period_months"] = ["The review period is 12, 24 or 36 months."]
-    if not (subject_area or "").strip():
-        errors["subject_area"] = ["Give the subject area."]
-    if errors:
-        raise ValidationError(errors)
+    level, credits = _decided_terms_checked(
+        level_id=level_id, credits=credits, transfer_category=transfer_category, subject_area=subject_area,
+        review_period_months=review_period_months,
+    )
 
     current_from = current_from or timezone.localdate()
     assessment = Assessment(
@@ -341,6 +352,7 @@ def assessment_issue(
             if Assessment.objects.filter(verification_code=assessment.verification_code).exists():
                 continue
             raise
+    terms_open_first(assessment=assessment, signed_off_by=signed_off_by)
     if supersedes is not None:
         supersedes.status = Assessment.Status.SUPERSEDED
         supersedes.current_until = current_from
@@ -424,27 +436,27 @@ def assessment_renew(
     *, assessment, level_id, credits, transfer_category, subject_area, recommended_by, signed_off_by,
     review_period_months=12, renewed_on=None,
 ) -> Assessment:
-    """A signed-off periodic review: the same entry continues with what the review decided
-    (its level and credit may have changed), what the provider now describes, the next due
-    date and a new letter version. The older versions still verify, as superseded.
+    """A signed-off periodic review: the same entry continues with what the review decided,
+    what the provider now describes, the next due date and a new letter version. The older
+    versions still verify, as superseded.
 
-    The next period runs from the previous due date, not from the decision, so an early or a
-    late review does not shift the provider's yearly rhythm."""
+    Changed terms hold from the decision (`renewed_on`, default today) in a new period; the
+    earlier period keeps the terms a learner who completed before then is credited at
+    (credentials/terms.py). The next review period, by contrast, runs from the previous due
+    date, not from the decision, so an early or a late review does not shift the provider's
+    yearly rhythm."""
     if recommended_by.pk == signed_off_by.pk:
         raise NotPermitted("The approver who signs off cannot be the one who recommended.")
     assessment = _current_locked(assessment, "be renewed")
-    if review_period_months not in dict(Assessment.REVIEW_PERIOD_CHOICES):
-        raise ValidationError({"review_period_months": ["The review period is 12, 24 or 36 months."]})
-    try:
-        credits = Decimal(str(credits))
-        validate_credits(credits)
-    except (InvalidOperation, ValidationError) as exc:
-        raise ValidationError({"credits": getattr(exc, "messages", ["Credits must be a number."])}) from None
+    _level, credits = _decided_terms_checked(
+        level_id=level_id, credits=credits, transfer_category=transfer_category, subject_area=subject_area,
+        review_period_months=review_period_months,
+    )
     microcredential = assessment.microcredential
-    assessment.level_id = level_id
-    assessment.credits = credits
-    assessment.transfer_category = transfer_category
-    assessment.subject_area = subject_area.strip()
+    terms_change(
+        assessment=assessment, level_id=level_id, credits=credits, transfer_category=transfer_category,
+        subject_area=subject_area, on=renewed_on or timezone.localdate(), signed_off_by=signed_off_by,
+    )
     assessment.title = microcredential.title
     assessment.field_of_study_id = microcredential.field_of_study_id
     assessment.snapshot = microcredential_snapshot(microcredential)

@@ -50,13 +50,13 @@ def stack_csv(stack) -> str:
     """One row per item, in the order entered, counted or not."""
     rows = []
     for position, item in enumerate(stack.items, start=1):
-        assessment = item.assessment
+        assessment, terms = item.assessment, item.terms
         rows.append([
             position, item.code, item.completed_on.isoformat() if item.completed_on else "",
             assessment.reference if assessment else "", assessment.title if assessment else "",
-            assessment.provider.name if assessment else "", assessment.level_id if assessment else "",
-            credits_text(assessment.credits) if assessment else "",
-            assessment.transfer_category if assessment else "", assessment.status if assessment else "",
+            assessment.provider.name if assessment else "", terms.level_id if terms else "",
+            credits_text(terms.credits) if terms else "",
+            terms.transfer_category if terms else "", assessment.status if assessment else "",
             "yes" if item.counted else "no", item.problem or "", item.problem_text or "",
         ])
     return csv_text(STACK_COLUMNS, rows)

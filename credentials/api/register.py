@@ -22,6 +22,7 @@ from ..letters.verify import MAX_LETTER_BYTES
 from ..models import Assessment, TransferCategory
 from ..verification import letter_verify
 from .serializers import (
+    AssessmentDetailSerializer,
     AssessmentSerializer,
     BulkVerifyUploadSerializer,
     LetterUploadSerializer,
@@ -77,10 +78,10 @@ class AssessmentListView(generics.ListAPIView):
 class AssessmentDetailView(APIView):
     permission_classes = [AllowAny]
 
-    @extend_schema(responses={200: AssessmentSerializer, **document_errors(404, 429)})
+    @extend_schema(responses={200: AssessmentDetailSerializer, **document_errors(404, 429)})
     def get(self, request, reference):
         assessment = selectors.assessment_get(user=request.user, reference=reference)
-        return Response(AssessmentSerializer(assessment, context={"request": request}).data)
+        return Response(AssessmentDetailSerializer(assessment, context={"request": request}).data)
 
 
 class AssessmentLetterView(APIView):
@@ -114,14 +115,14 @@ def letter_response(assessment, version=None):
 class AssessmentRevokeView(APIView):
     permission_classes = [require(is_approver)]
 
-    @extend_schema(request=RevokeSerializer, responses={200: AssessmentSerializer, **document_errors(400, 401, 403, 404, 409, 415, 429)})
+    @extend_schema(request=RevokeSerializer, responses={200: AssessmentDetailSerializer, **document_errors(400, 401, 403, 404, 409, 415, 429)})
     def post(self, request, reference):
         assessment = selectors.assessment_get(user=request.user, reference=reference)
         serializer = RevokeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.assessment_revoke(actor=request.user, assessment=assessment, reason=serializer.validated_data["reason"])
         assessment = selectors.assessment_get(user=request.user, reference=reference)
-        return Response(AssessmentSerializer(assessment, context={"request": request}).data)
+        return Response(AssessmentDetailSerializer(assessment, context={"request": request}).data)
 
 
 class VerifyCodeView(APIView):

@@ -164,6 +164,20 @@ class LetterLinkSerializer(LetterVersionSerializer):
         return request.build_absolute_uri(path) if request else path
 
 
+class TermsPeriodSerializer(serializers.Serializer):
+    """One period of an entry's terms; `until` is null for the open one."""
+
+    until = serializers.DateField(source="ends_on", allow_null=True, help_text="The last day, included.")
+    level = serializers.CharField(source="level_id")
+    credits = serializers.DecimalField(max_digits=4, decimal_places=1, coerce_to_string=False)
+    transfer_category = serializers.CharField()
+    subject_area = serializers.CharField()
+
+    def get_fields(self):
+        # "from" is a Python keyword, so it cannot be declared as a class attribute.
+        return {"from": serializers.DateField(source="starts_on", help_text="The first day."), **super().get_fields()}
+
+
 class AssessmentSerializer(serializers.Serializer):
     """A register entry as the contract names it. `verification_code` is null for those who
     may not read it (see selectors.can_see_verification_code)."""
@@ -200,6 +214,13 @@ class AssessmentSerializer(serializers.Serializer):
         return assessment.status_reason or None
 
 
+class AssessmentDetailSerializer(AssessmentSerializer):
+    """A register entry on its own: also every period of its terms, oldest first (the list
+    leaves them out, so a page of entries costs no query for them)."""
+
+    terms = TermsPeriodSerializer(many=True)
+
+
 class RevokeSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
 
@@ -222,6 +243,7 @@ class VerificationSerializer(serializers.Serializer):
         help_text="Why the agency revoked the entry (or otherwise ended it), when it said."
     )
     letters = LetterVersionSerializer(many=True)
+    terms = TermsPeriodSerializer(many=True)
 
     def get_status_reason(self, assessment) -> str | None:
         return assessment.status_reason or None
@@ -249,6 +271,12 @@ def verification_data(facts) -> dict:
         "letters": [
             {"version": letter.version, "issued_at": _timestamp(letter.issued_at), "sha256": letter.sha256}
             for letter in facts.letters
+        ],
+        "terms": [
+            {"from": period.starts_on.isoformat(), "until": period.ends_on.isoformat() if period.ends_on else None,
+             "level": period.level, "credits": float(period.credits), "transfer_category": period.transfer_category,
+             "subject_area": period.subject_area}
+            for period in facts.terms
         ],
     }
 
@@ -290,15 +318,18 @@ class StackItemSerializer(serializers.Serializer):
     reference = serializers.CharField(source="assessment.reference", allow_null=True, default=None)
     title = serializers.CharField(source="assessment.title", allow_null=True, default=None)
     provider = serializers.CharField(source="assessment.provider.name", allow_null=True, default=None)
-    level = serializers.CharField(source="assessment.level_id", allow_null=True, default=None)
+    # The terms the item counts at: its completion date's period, else the current terms.
+    level = serializers.CharField(source="terms.level_id", allow_null=True, default=None)
     credits = serializers.DecimalField(
-        source="assessment.credits", max_digits=4, decimal_places=1, coerce_to_string=False, allow_null=True, default=None
+        source="terms.credits", max_digits=4, decimal_places=1, coerce_to_string=False, allow_null=True, default=None
     )
-    transfer_category = serializers.CharField(source="assessment.transfer_category", allow_null=True, default=None)
+    transfer_category = serializers.CharField(source="terms.transfer_category", allow_null=True, default=None)
     status = serializers.CharField(source="assessment.status", allow_null=True, default=None)
     counted = serializers.BooleanField()
     problem = serializers.ChoiceField(
-        choices=["unknown", "repeated", "revoked", "completed_outside_current_dates", "not_current"], allow_null=True
+        choices=["unknown", "repeated", "revoked", "completed_outside_current_dates", "completed_outside_terms",
+                 "not_current"],
+        allow_null=True,
     )
     problem_text = serializers.CharField(allow_null=True)
 
