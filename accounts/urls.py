@@ -6,5 +6,12 @@ app_name = "accounts"
 
 urlpatterns = [
     path("login/", views.SignInView.as_view(), name="login"),
+    path("login/code/", views.SecondFactorStepView.as_view(), name="sign-in-code"),
+    path("login/enrol/", views.EnrolmentStepView.as_view(), name="sign-in-enrol"),
     path("logout/", views.SignOutView.as_view(), name="logout"),
+    path("security/", views.security, name="security"),
+    path("password-reset/", views.PasswordResetView.as_view(), name="password-reset"),
+    path("password-reset/sent/", views.PasswordResetSentView.as_view(), name="password-reset-sent"),
+    path("password-reset/done/", views.PasswordResetCompleteView.as_view(), name="password-reset-complete"),
+    path("password-reset/<uidb64>/<token>/", views.PasswordResetConfirmView.as_view(), name="password-reset-confirm"),
 ]

@@ -9,13 +9,16 @@ from tests.factories import PASSWORD, UserFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_a_token_is_issued_for_the_right_email_and_password(api):
-    user = UserFactory(email="lee@lambton.example")
+def test_a_new_token_is_issued_for_the_right_email_and_password_each_time(api):
+    UserFactory(email="lee@lambton.example")
     response = api.post("/api/v1/auth/token/", {"email": "LEE@lambton.example", "password": PASSWORD}, format="json")
     assert response.status_code == 200
-    assert response.json()["token"] == user.auth_token.key
+    assert set(response.json()) == {"token", "expires_at"}
     again = api.post("/api/v1/auth/token/", {"email": "lee@lambton.example", "password": PASSWORD}, format="json")
-    assert again.json()["token"] == response.json()["token"]
+    assert again.json()["token"] != response.json()["token"]
+    for issued in (response, again):
+        api.credentials(HTTP_AUTHORIZATION="Token " + issued.json()["token"])
+        assert api.get("/api/v1/me/").json()["email"] == "lee@lambton.example"
 
 
 @pytest.mark.parametrize(
@@ -54,6 +57,7 @@ def test_me_describes_the_token_holder(api_as):
         "email": "reg@york.example",
         "name": "Riley Registrar",
         "role": "registrar",
+        "language": "en",
         "organisation": {"id": user.organisation.id, "name": "Lakeshore University", "kind": "institution"},
     }
 
