@@ -103,6 +103,8 @@ class _StepView(View):
     http_method_names = ["get", "post", "head", "options"]
 
     def dispatch(self, request, *args, **kwargs):
+        if request.method.lower() not in self.http_method_names:
+            return self.http_method_not_allowed(request)
         if request.user.is_authenticated:
             return redirect(settings.LOGIN_REDIRECT_URL)
         self.user, self.step = _step(request)

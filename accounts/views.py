@@ -105,6 +105,12 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     post_reset_login = False
     http_method_names = ["get", "post", "head", "options"]
 
+    def dispatch(self, *args, **kwargs):
+        # Django's view answers a link that is not valid before it looks at the method.
+        if self.request.method.lower() not in self.http_method_names:
+            return self.http_method_not_allowed(self.request)
+        return super().dispatch(*args, **kwargs)
+
     def form_valid(self, form):
         response = super().form_valid(form)
         account_failures_clear(email=form.user.email)

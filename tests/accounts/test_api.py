@@ -176,3 +176,21 @@ def test_the_throttle_weighs_the_previous_window(settings):
     assert allowed_at(6060 + 6, 3) == [True, False, False]
     # Half way, five.
     assert allowed_at(6060 + 30, 5).count(True) == 4
+
+
+def test_me_changes_the_language(api_as):
+    user = UserFactory()
+    client = api_as(user)
+    response = client.patch("/api/v1/me/", {"language": "fr"}, format="json")
+    assert response.status_code == 200
+    assert response.json()["language"] == "fr"
+    user.refresh_from_db()
+    assert user.language == "fr"
+    assert client.get("/api/v1/me/").json()["language"] == "fr"
+
+
+@pytest.mark.parametrize("body", [{"language": "de"}, {"language": ""}, {"language": None}])
+def test_me_refuses_an_unknown_language(api_as, body):
+    response = api_as(UserFactory()).patch("/api/v1/me/", body, format="json")
+    assert response.status_code == 400
+    assert list(response.json()) == ["language"]
