@@ -1,13 +1,13 @@
 from django.urls import path
 
-from . import views
+from . import sign_in, views
 
 app_name = "accounts"
 
 urlpatterns = [
-    path("login/", views.SignInView.as_view(), name="login"),
-    path("login/code/", views.SecondFactorStepView.as_view(), name="sign-in-code"),
-    path("login/enrol/", views.EnrolmentStepView.as_view(), name="sign-in-enrol"),
+    path("login/", sign_in.SignInView.as_view(), name="login"),
+    path("login/code/", sign_in.SecondFactorStepView.as_view(), name="sign-in-code"),
+    path("login/enrol/", sign_in.EnrolmentStepView.as_view(), name="sign-in-enrol"),
     path("logout/", views.SignOutView.as_view(), name="logout"),
     path("security/", views.security, name="security"),
     path("password-reset/", views.PasswordResetView.as_view(), name="password-reset"),

@@ -14,9 +14,6 @@ from config.client_address import client_address
 from . import permissions, second_factor
 from .forms import CodeForm, PasswordResetForm, SetPasswordForm
 from .lockout import PASSWORD_RESET, SignInAttempt, TooManyFailures, account_failures_clear
-from .sign_in import EnrolmentStepView, SecondFactorStepView, SignInView
-
-__all__ = ["EnrolmentStepView", "SecondFactorStepView", "SignInView"]
 
 
 class SignOutView(auth_views.LogoutView):

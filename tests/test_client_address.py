@@ -82,3 +82,21 @@ def test_behind_one_proxy_the_appended_address_counts_and_the_clients_prefix_doe
     assert [ask(spoofed(), "203.0.113.7") for _ in range(6)] == [404] * 5 + [429]
     # Another client behind the same proxy has its own allowance.
     assert ask(spoofed(), "203.0.113.8") == 404
+
+
+@pytest.mark.django_db
+def test_behind_one_proxy_the_lockout_counts_the_appended_address(api, client, settings):
+    settings.TRUSTED_PROXIES = 1
+    settings.THROTTLE_ANON = "1000/minute"
+    target = UserFactory(email="lee@lambton.example")
+    for index in range(5):
+        client.post("/accounts/login/", {"username": "other%d@lambton.example" % index, "password": "guess"},
+                    REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="%s, 203.0.113.7" % spoofed())
+    # The client behind 203.0.113.7 is locked out whatever it writes first...
+    response = api.post("/api/v1/auth/token/", {"email": target.email, "password": PASSWORD}, format="json",
+                        REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="%s, 203.0.113.7" % spoofed())
+    assert response.status_code == 429
+    # ...and another client of the same proxy is not.
+    response = api.post("/api/v1/auth/token/", {"email": target.email, "password": PASSWORD}, format="json",
+                        REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.8")
+    assert response.status_code == 200
