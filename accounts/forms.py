@@ -1,16 +1,72 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth import forms as auth_forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
+from config.client_address import client_address
 from config.forms import OntarioFormMixin
 
+from .lockout import SignInAttempt, TooManyFailures
 
-class SignInForm(OntarioFormMixin, AuthenticationForm):
+
+class SignInForm(OntarioFormMixin, auth_forms.AuthenticationForm):
+    """The password step. Each attempt passes the lockout first (accounts/lockout.py): a refused
+    one never reaches the password check."""
+
     username = forms.EmailField(
-        label="Email address",
+        label=_("Email address"),
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
     )
 
     error_messages = {
-        "invalid_login": "The email or password is not correct. Check them and try again.",
-        "inactive": "This account has been deactivated. Contact the agency.",
+        "invalid_login": _("The email or password is not correct. Check them and try again."),
+        "inactive": _("This account has been deactivated. Contact the agency."),
     }
+
+    attempt = None
+
+    def clean(self):
+        email, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
+        if not (email and password):
+            return super().clean()
+        self.attempt = SignInAttempt(account=email, address=client_address(self.request))
+        try:
+            self.attempt.begin()
+        except TooManyFailures as exc:
+            raise ValidationError(exc.message, code="locked") from exc
+        try:
+            return super().clean()
+        except ValidationError:
+            self.attempt.failed()
+            raise
+
+
+class CodeForm(OntarioFormMixin, forms.Form):
+    """A code from an authenticator app."""
+
+    code = forms.CharField(
+        label=_("Code from your authenticator app"),
+        help_text=_("6 digits. A new code appears every 30 seconds."),
+        max_length=12,
+        widget=forms.TextInput(attrs={
+            "autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True, "class": "ontario-input ontario-input--10-char-width",
+        }),
+    )
+
+    def clean_code(self):
+        code = "".join(self.cleaned_data["code"].split())
+        if len(code) != 6 or not code.isdigit():
+            raise ValidationError(_("Enter the 6 digits your authenticator app shows."), code="format")
+        return code
+
+
+class PasswordResetForm(OntarioFormMixin, auth_forms.PasswordResetForm):
+    email = forms.EmailField(
+        label=_("Email address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )
+
+
+class SetPasswordForm(OntarioFormMixin, auth_forms.SetPasswordForm):
+    pass

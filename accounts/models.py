@@ -65,9 +65,15 @@ class User(AbstractBaseUser):
         REGISTRAR = "registrar", "Registrar"
         ADMIN = "admin", "Administrator"
 
+    class Language(models.TextChoices):
+        ENGLISH = "en", "English"
+        FRENCH = "fr", "Français"
+
     email = models.EmailField("email address", max_length=254, unique=True)
     name = models.CharField(max_length=200, blank=True)
     role = models.CharField(max_length=20, choices=Role.choices)
+    # The language of the pages and the emails this person gets (product.md, two official languages).
+    language = models.CharField(max_length=2, choices=Language.choices, default=Language.ENGLISH)
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="members"
     )
@@ -91,10 +97,24 @@ class User(AbstractBaseUser):
                 ),
                 name="user_role_valid",
             ),
+            models.CheckConstraint(condition=models.Q(language__in=["en", "fr"]), name="user_language_valid"),
         ]
 
     def __str__(self):
         return self.name or self.email
+
+    def save(self, *args, **kwargs):
+        # The one place every path that changes a password or deactivates an account goes
+        # through (the reset form, the admin's password and account forms, `changepassword`,
+        # any service): the account's API tokens die here, as its sessions die with the
+        # password through Django's session hash. `_password` is set by set_password() until
+        # the save.
+        revoke_tokens = self.pk is not None and (self._password is not None or not self.is_active)
+        super().save(*args, **kwargs)
+        if revoke_tokens:
+            from .tokens import api_tokens_revoke
+
+            api_tokens_revoke(user=self)
 
     def get_full_name(self):
         return self.name or self.email

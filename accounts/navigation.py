@@ -17,6 +17,7 @@ ITEMS = [
     ("Stack", "register:stack", permissions.can_read_full_register),
     ("Administration", "admin:index", permissions.can_use_admin_site),
     ("API", "swagger-ui", lambda user: user.is_authenticated),
+    ("Your account", "accounts:security", lambda user: user.is_authenticated),
 ]
 
 

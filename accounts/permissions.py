@@ -43,6 +43,11 @@ def is_admin(user):
     return _role(user) == Role.ADMIN
 
 
+def second_factor_mandatory(user):
+    """Agency staff sign in with a second factor, always (others once they enrol)."""
+    return is_agency_staff(user)
+
+
 def can_read_full_register(user):
     return is_agency_staff(user) or is_registrar(user)
 

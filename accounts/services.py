@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from config.errors import DomainError
 
 from .models import ORGANISATION_KIND_FOR_ROLE, Organisation, User
+from .second_factor import totp_device_create
 
 
 class AccountExists(DomainError):
@@ -41,15 +42,18 @@ def organisation_get_or_create(*, name, kind):
 
 
 @transaction.atomic
-def user_create(*, email, password, role, organisation_name=None, name=""):
+def user_create(*, email, password, role, organisation_name=None, name="", language=User.Language.ENGLISH,
+                otp_secret=None):
     """Create an account. Providers and registrars name their organisation (created when new);
-    agency staff always belong to the agency."""
+    agency staff always belong to the agency. `otp_secret` (base32) enrols the second factor."""
     email = User.objects.normalize_email((email or "").strip()).lower()
     errors = {}
     if not email or "@" not in email:
         errors["email"] = ["Enter a valid email address."]
     if role not in User.Role.values:
         errors["role"] = ["Role must be one of: %s." % ", ".join(User.Role.values)]
+    if language not in User.Language.values:
+        errors["language"] = ["Language must be one of: %s." % ", ".join(User.Language.values)]
     if errors:
         raise ValidationError(errors)
     if User.objects.filter(email__iexact=email).exists():
@@ -65,7 +69,7 @@ def user_create(*, email, password, role, organisation_name=None, name=""):
     else:
         organisation = organisation_get_or_create(name=organisation_name, kind=kind)
 
-    user = User(email=email, role=role, organisation=organisation, name=(name or "").strip())
+    user = User(email=email, role=role, organisation=organisation, name=(name or "").strip(), language=language)
     try:
         validate_password(password, user)
     except ValidationError as exc:
@@ -77,4 +81,16 @@ def user_create(*, email, password, role, organisation_name=None, name=""):
     except IntegrityError as exc:
         # Two requests for the same email at once: the database's unique index decides.
         raise AccountExists("An account with the email %s already exists." % email) from exc
+    if otp_secret is not None:
+        totp_device_create(user=user, secret=otp_secret)
+    return user
+
+
+@transaction.atomic
+def user_language_set(*, user, language):
+    """The language of the person's pages and emails."""
+    if language not in User.Language.values:
+        raise ValidationError({"language": ["Language must be one of: %s." % ", ".join(User.Language.values)]})
+    user.language = language
+    user.save(update_fields=["language"])
     return user

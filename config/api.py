@@ -10,6 +10,8 @@ from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.throttling import SimpleRateThrottle
 
+from .client_address import client_address
+
 
 class Pagination(PageNumberPagination):
     page_size = 20
@@ -145,6 +147,10 @@ class AnonThrottle(CountingThrottle):
         if request.user and request.user.is_authenticated:
             return None
         return "throttle:anon:%s" % self.get_ident(request)
+
+    def get_ident(self, request):
+        # DRF's own takes the first X-Forwarded-For entry, which the client chooses.
+        return client_address(request)
 
 
 class UserThrottle(CountingThrottle):

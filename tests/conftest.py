@@ -4,10 +4,10 @@ import logging
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.core.cache import cache
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts.models import User
+from accounts.tokens import api_token_issue
 
 from .factories import UserFactory
 
@@ -60,8 +60,8 @@ def api_as():
 
     def client_for(user):
         client = APIClient()
-        token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION="Token " + token.key)
+        _, key = api_token_issue(user=user)
+        client.credentials(HTTP_AUTHORIZATION="Token " + key)
         return client
 
     return client_for

@@ -91,3 +91,20 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
     microcredential = factory.SubFactory(MicroCredentialFactory)
     provider = factory.LazyAttribute(lambda o: o.microcredential.provider)
     created_by = factory.LazyAttribute(lambda o: o.microcredential.created_by)
+
+
+# A second factor with a known secret, so a test computes the codes an authenticator app would.
+OTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def enrol_second_factor(user, secret=OTP_SECRET):
+    from accounts.second_factor import totp_device_create
+
+    return totp_device_create(user=user, secret=secret)
+
+
+def otp_code(device, *, steps=0):
+    """The code the app shows now (RFC 6238, django-otp's own `totp`), or `steps` periods later."""
+    from django_otp.oath import totp
+
+    return "%06d" % totp(device.bin_key, device.step, device.t0, device.digits, drift=steps)

@@ -70,11 +70,31 @@ MATRIX = {
         ("post", "/accounts/login/", {"anonymous": 200, **{r: 302 for r in SIGNED_IN}}),
     ],
     "accounts:logout": ("post", "/accounts/logout/", ALL(302)),
+    # The steps after the password belong to a half-signed-in session: without one, back to the
+    # sign-in page; signed-in people go home.
+    "accounts:sign-in-code": [("get", "/accounts/login/code/", ALL(302)), ("post", "/accounts/login/code/", ALL(302))],
+    "accounts:sign-in-enrol": [("get", "/accounts/login/enrol/", ALL(302)), ("post", "/accounts/login/enrol/", ALL(302))],
+    # Everyone's own account page; an empty code is refused with the form (the world's accounts
+    # have no second factor yet).
+    "accounts:security": [
+        ("get", "/accounts/security/", signed_in(200, anonymous=302)),
+        ("post", "/accounts/security/", signed_in(200, anonymous=302)),
+    ],
+    "accounts:password-reset": [("get", "/accounts/password-reset/", ALL(200)),
+                                ("post", "/accounts/password-reset/", ALL(200))],
+    "accounts:password-reset-sent": ("get", "/accounts/password-reset/sent/", ALL(200)),
+    "accounts:password-reset-complete": ("get", "/accounts/password-reset/done/", ALL(200)),
+    # A link that is not valid shows that it no longer works.
+    "accounts:password-reset-confirm": [("get", "/accounts/password-reset/MQ/abc-123/", ALL(200)),
+                                        ("post", "/accounts/password-reset/MQ/abc-123/", ALL(200))],
     "healthz": ("get", "/healthz", ALL(200)),
     "schema": ("get", "/api/schema/", ALL(200)),
     "swagger-ui": ("get", "/api/docs/", ALL(200)),
     "auth-token": ("post", "/api/v1/auth/token/", ALL(400)),
-    "me": ("get", "/api/v1/me/", signed_in(200, anonymous=401)),
+    "me": [("get", "/api/v1/me/", signed_in(200, anonymous=401)),
+           # An empty PATCH changes nothing and answers the account.
+           ("patch", "/api/v1/me/", signed_in(200, anonymous=401))],
+    "auth-logout": ("post", "/api/v1/auth/logout/", signed_in(204, anonymous=401)),
     # Reference data is public: the register and integrators need the level names.
     "api-frameworks": ("get", "/api/v1/frameworks/", ALL(200)),
     "api-fields-of-study": ("get", "/api/v1/fields-of-study/", ALL(200)),

@@ -16,10 +16,10 @@ from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import status_code_conformance
 
+from accounts.tokens import api_token_issue
 from tests.factories import UserFactory
 from tests.permission_matrix import ROLES
 
@@ -67,8 +67,8 @@ def headers_for(world):
             return {}
         # The world's provider owns its records; the other roles are fresh accounts.
         user = world["provider"] if role == "provider" else UserFactory(role=role)
-        token, _ = Token.objects.get_or_create(user=user)
-        return {"Authorization": "Token " + token.key}
+        _, key = api_token_issue(user=user)
+        return {"Authorization": "Token " + key}
 
     return headers
 

@@ -1,5 +1,6 @@
 """Settings shared by every environment, all read from the environment (see contract.md)."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -28,7 +29,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.forms",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -158,9 +161,29 @@ SIGNING_CERT_FILE = env("SIGNING_CERT_FILE", default="")
 THROTTLE_ANON = env("THROTTLE_ANON", default="60/minute")
 THROTTLE_USER = env("THROTTLE_USER", default="1200/minute")
 
+# Signing in (README, "Signing in"). The reverse proxies that append to X-Forwarded-For: the
+# client address is the one the outermost of them saw (config/client_address.py).
+TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
+# Failed sign-ins per account and per client address within the period before further attempts
+# are refused for the period (accounts/lockout.py).
+LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_LOCKOUT_SECONDS = 15 * 60
+# A person half signed in (password given, second factor not yet) has this long to finish.
+SIGN_IN_STEP_SECONDS = 5 * 60
+# A password reset link works once, within this time.
+PASSWORD_RESET_TIMEOUT = 60 * 60
+OTP_TOTP_ISSUER = AGENCY_SHORT_NAME
+TOKEN_TTL_DAYS = env.int("TOKEN_TTL_DAYS", default=30)
+REST_KNOX = {
+    # The header integrators already send: `Authorization: Token <key>`.
+    "AUTH_HEADER_PREFIX": "Token",
+    "TOKEN_TTL": timedelta(days=TOKEN_TTL_DAYS),
+    "AUTO_REFRESH": False,
+}
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -9,13 +9,16 @@ from tests.factories import PASSWORD, UserFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_a_token_is_issued_for_the_right_email_and_password(api):
-    user = UserFactory(email="lee@lambton.example")
+def test_a_new_token_is_issued_for_the_right_email_and_password_each_time(api):
+    UserFactory(email="lee@lambton.example")
     response = api.post("/api/v1/auth/token/", {"email": "LEE@lambton.example", "password": PASSWORD}, format="json")
     assert response.status_code == 200
-    assert response.json()["token"] == user.auth_token.key
+    assert set(response.json()) == {"token", "expires_at"}
     again = api.post("/api/v1/auth/token/", {"email": "lee@lambton.example", "password": PASSWORD}, format="json")
-    assert again.json()["token"] == response.json()["token"]
+    assert again.json()["token"] != response.json()["token"]
+    for issued in (response, again):
+        api.credentials(HTTP_AUTHORIZATION="Token " + issued.json()["token"])
+        assert api.get("/api/v1/me/").json()["email"] == "lee@lambton.example"
 
 
 @pytest.mark.parametrize(
@@ -54,6 +57,7 @@ def test_me_describes_the_token_holder(api_as):
         "email": "reg@york.example",
         "name": "Riley Registrar",
         "role": "registrar",
+        "language": "en",
         "organisation": {"id": user.organisation.id, "name": "Lakeshore University", "kind": "institution"},
     }
 
@@ -172,3 +176,21 @@ def test_the_throttle_weighs_the_previous_window(settings):
     assert allowed_at(6060 + 6, 3) == [True, False, False]
     # Half way, five.
     assert allowed_at(6060 + 30, 5).count(True) == 4
+
+
+def test_me_changes_the_language(api_as):
+    user = UserFactory()
+    client = api_as(user)
+    response = client.patch("/api/v1/me/", {"language": "fr"}, format="json")
+    assert response.status_code == 200
+    assert response.json()["language"] == "fr"
+    user.refresh_from_db()
+    assert user.language == "fr"
+    assert client.get("/api/v1/me/").json()["language"] == "fr"
+
+
+@pytest.mark.parametrize("body", [{"language": "de"}, {"language": ""}, {"language": None}])
+def test_me_refuses_an_unknown_language(api_as, body):
+    response = api_as(UserFactory()).patch("/api/v1/me/", body, format="json")
+    assert response.status_code == 400
+    assert list(response.json()) == ["language"]

@@ -65,3 +65,45 @@ def test_an_unknown_role_is_refused_by_the_argument_parser():
     code, _, err = run_command("--email", "x@y.example", "--password", "a-long-passphrase-1", "--role", "wizard")
     assert code == 1
     assert "invalid choice: 'wizard'" in err
+
+
+def test_an_account_is_created_with_its_language_and_a_second_factor(client):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tests.factories import OTP_SECRET, otp_code
+
+    code, _, _ = run_command(
+        "--email", "ana@agency.example", "--password", "a-long-passphrase-1", "--role", "assessor",
+        "--language", "fr", "--otp-secret", OTP_SECRET.lower(),
+    )
+    assert code == 0
+    user = User.objects.get(email="ana@agency.example")
+    assert user.language == "fr"
+    device = TOTPDevice.objects.get(user=user)
+    assert device.confirmed
+    # The code an app computes from that secret signs the person in.
+    client.post("/accounts/login/", {"username": user.email, "password": "a-long-passphrase-1"})
+    assert client.post("/accounts/login/code/", {"code": otp_code(device)})["Location"] == "/"
+
+
+def test_the_language_is_english_unless_said(client):
+    run_command("--email", "bo@agency.example", "--password", "a-long-passphrase-1", "--role", "approver")
+    assert User.objects.get(email="bo@agency.example").language == "en"
+
+
+@pytest.mark.parametrize("secret, problem", [("not base32!", "must be base32"), ("JBSWY3DP", "at least 16")])
+def test_a_bad_second_factor_secret_is_refused_and_creates_nothing(secret, problem):
+    code, _, err = run_command(
+        "--email", "cy@agency.example", "--password", "a-long-passphrase-1", "--role", "assessor",
+        "--otp-secret", secret,
+    )
+    assert code == 1
+    assert problem in err
+    assert not User.objects.filter(email="cy@agency.example").exists()
+
+
+def test_an_unknown_language_is_refused_by_the_argument_parser():
+    code, _, err = run_command("--email", "x@y.example", "--password", "a-long-passphrase-1", "--role", "assessor",
+                               "--language", "de")
+    assert code == 1
+    assert "invalid choice: 'de'" in err

@@ -3,7 +3,7 @@ from django.contrib.staticfiles import finders
 from django.core.management import CommandError, call_command
 
 from accounts.models import User
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD, UserFactory, enrol_second_factor, otp_code
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,13 @@ START_PAGE_HEADINGS = {
 @pytest.mark.parametrize("role", sorted(START_PAGE_HEADINGS))
 def test_signing_in_lands_each_role_on_its_start_page(client, role):
     user = UserFactory(role=role)
-    response = client.post("/accounts/login/", {"username": user.email.upper(), "password": PASSWORD}, follow=True)
+    staff = role in {"assessor", "approver", "admin"}
+    device = enrol_second_factor(user) if staff else None
+    response = client.post("/accounts/login/", {"username": user.email.upper(), "password": PASSWORD}, follow=not staff)
+    if staff:
+        # Agency staff give a code from their authenticator app after the password.
+        assert response["Location"] == "/accounts/login/code/"
+        response = client.post("/accounts/login/code/", {"code": otp_code(device)}, follow=True)
     assert response.redirect_chain == [("/", 302)]
     assert "<h1>%s</h1>" % START_PAGE_HEADINGS[role] in response.content.decode()
     assert user.get_role_display() in response.content.decode()
@@ -89,12 +95,14 @@ def test_an_administrator_creates_and_edits_an_account_in_the_admin(client):
             "name": "New Person",
             "role": "assessor",
             "organisation": admin.organisation_id,
+            "language": "fr",
             "password": "a-long-passphrase-1",
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     user = User.objects.get(email="new.person@agency.example")
     assert user.check_password("a-long-passphrase-1")
+    assert user.language == "fr"
     assert client.get("/admin/accounts/user/%d/change/" % user.pk).status_code == 200
 
 

@@ -15,7 +15,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.test import Client
 
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD, UserFactory, enrol_second_factor
 
 from .conftest import ARTIFACTS
 
@@ -40,6 +40,21 @@ def refused_sign_in(page, world):
     page.get_by_label("Password").fill("not-the-password")
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("alert").wait_for()
+
+
+def staff_password_step(enrolled):
+    """Agency staff give their password: the page after it is the code (or enrolment) step."""
+
+    def prepare(page, world):
+        user = UserFactory(role="assessor")
+        if enrolled:
+            enrol_second_factor(user)
+        page.get_by_label("Email address").fill(user.email)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url("**/accounts/login/%s/" % ("code" if enrolled else "enrol"))
+
+    return prepare
 
 
 def refused_submit(page, world):
@@ -91,6 +106,10 @@ PAGES = [
     Page("home", "/"),
     Page("sign-in", "/accounts/login/"),
     Page("sign-in-refused", "/accounts/login/", prepare=refused_sign_in),
+    Page("sign-in-code", "/accounts/login/", prepare=staff_password_step(enrolled=True)),
+    Page("sign-in-enrol", "/accounts/login/", prepare=staff_password_step(enrolled=False)),
+    Page("account-security", "/accounts/security/", role="registrar"),
+    Page("password-reset", "/accounts/password-reset/"),
     *(Page("start-" + role, "/", role=role) for role in ("provider", "assessor", "approver", "registrar", "admin")),
     Page("microcredential-list", "/microcredentials/", role="provider"),
     Page("microcredential-new", "/microcredentials/new/", role="provider"),

@@ -12,7 +12,7 @@ from assessment.calendar import agency_calendar
 from assessment.clock import agency_date, nth_business_day_after
 from tests.assessment.dated_cases import dated_case
 from tests.assessment.workflow_helpers import Cast
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD, UserFactory, enrol_second_factor, otp_code
 
 from .test_accessibility import FAILING_IMPACTS, axe_violations, describe, sign_in_cookie
 
@@ -52,9 +52,13 @@ def test_a_manager_reads_the_promise_kept_and_a_case_clock(browser, live_server,
                                   java_script_enabled=False)
     page = context.new_page()
     page.set_default_timeout(15_000)
+    device = enrol_second_factor(cast.approver)
     page.goto("/accounts/login/")
     page.fill("#id_username", cast.approver.email)
     page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    # The approver's second factor: the code their authenticator app shows.
+    page.fill("#id_code", otp_code(device))
     page.click("button[type=submit]")
     page.click("nav >> text=Dashboard")
     expect(page.locator("h1")).to_have_text("How we keep the ten-day promise")

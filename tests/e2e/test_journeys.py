@@ -31,7 +31,14 @@ from credentials.letters.verify import letter_signature_check
 from credentials.models import Assessment
 from credentials.verification import letter_verify
 from tests.credentials.register_world import issue
-from tests.factories import PASSWORD, MicroCredentialFactory, OrganisationFactory, UserFactory
+from tests.factories import (
+    PASSWORD,
+    MicroCredentialFactory,
+    OrganisationFactory,
+    UserFactory,
+    enrol_second_factor,
+    otp_code,
+)
 
 # The imported micro-credential the provider completes: the catalogue leaves out two
 # required elements.
@@ -49,7 +56,12 @@ def sign_in(browser, live_server, user):
     page.get_by_role("link", name="Sign in").first.click()
     page.get_by_label("Email address").fill(user.email)
     page.get_by_label("Password").fill(PASSWORD)
+    # Agency staff then type the code their authenticator app shows (a known secret here).
+    device = enrol_second_factor(user) if user.role in ("assessor", "approver") else None
     page.get_by_role("button", name="Sign in").click()
+    if device is not None:
+        page.get_by_label("Code from your authenticator app").fill(otp_code(device))
+        page.get_by_role("button", name="Sign in").click()
     expect(page.locator("header")).to_contain_text(user.name)
     return page
 

@@ -1,15 +1,22 @@
-import pytest
+import base64
 
-from tests.factories import PASSWORD, UserFactory
+import pytest
+from django_otp.oath import totp
+
+from tests.factories import PASSWORD, UserFactory, enrol_second_factor, otp_code
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def sign_in(page, email, password=PASSWORD):
+def sign_in(page, email, password=PASSWORD, device=None):
     page.goto("/accounts/login/")
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+    if device is not None:
+        page.wait_for_url("**/accounts/login/code/")
+        page.get_by_label("Code from your authenticator app").fill(otp_code(device))
+        page.get_by_role("button", name="Sign in").click()
 
 
 def test_a_provider_signs_in_from_the_home_page_and_out_again(page, screenshot):
@@ -40,7 +47,8 @@ def test_a_wrong_password_is_reported_at_the_top_of_the_form(page, screenshot):
 @pytest.mark.parametrize("role", ["assessor", "approver", "registrar", "admin"])
 def test_each_role_lands_on_its_start_page(page, role):
     user = UserFactory(role=role)
-    sign_in(page, user.email)
+    # Agency staff give a code from their authenticator app (a device with a known secret).
+    sign_in(page, user.email, device=enrol_second_factor(user) if role != "registrar" else None)
     page.wait_for_url("**/")
     assert user.get_role_display() in page.locator("header").inner_text()
     assert page.get_by_role("navigation", name="Main").is_visible()
@@ -61,3 +69,18 @@ def test_pages_fit_a_phone_screen(browser, live_server, screenshot):
         screenshot(phone, "sign-in-phone")
     finally:
         context.close()
+
+
+def test_an_assessor_sets_up_the_second_factor_at_the_first_sign_in(page, screenshot):
+    user = UserFactory(role="assessor", name="Alex Martin")
+    sign_in(page, user.email)
+    page.wait_for_url("**/accounts/login/enrol/")
+    assert page.locator("svg.agency-qr").is_visible()
+    screenshot(page, "sign-in-enrol")
+    # What the person's app does with the secret it scanned (or they typed).
+    secret = page.locator("#otp-secret").inner_text().replace(" ", "")
+    key = base64.b32decode(secret + "=" * (-len(secret) % 8))
+    page.get_by_label("Code from your authenticator app").fill("%06d" % totp(key))
+    page.get_by_role("button", name="Confirm and sign in").click()
+    page.wait_for_url("**/")
+    assert "Alex Martin" in page.locator("header").inner_text()

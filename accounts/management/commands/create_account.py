@@ -15,6 +15,10 @@ class Command(BaseCommand):
         parser.add_argument("--role", required=True, choices=User.Role.values)
         parser.add_argument("--organisation", default=None, help="organisation name")
         parser.add_argument("--name", default="", help="the person's full name")
+        parser.add_argument("--language", default=User.Language.ENGLISH, choices=User.Language.values,
+                            help="the language of the person's pages and emails (default: en)")
+        parser.add_argument("--otp-secret", default=None, metavar="BASE32",
+                            help="enrol the second factor (TOTP) with this base32 secret")
 
     def handle(self, *args, **options):
         try:
@@ -24,6 +28,8 @@ class Command(BaseCommand):
                 role=options["role"],
                 organisation_name=options["organisation"],
                 name=options["name"],
+                language=options["language"],
+                otp_secret=options["otp_secret"],
             )
         except DomainError as exc:
             raise CommandError(exc.message) from exc

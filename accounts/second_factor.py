@@ -1,0 +1,98 @@
+"""The second factor: an authenticator app's codes (TOTP, RFC 6238: 6 digits, 30 seconds), kept
+as django-otp TOTP devices.
+
+Agency staff must use one; providers and registrars may enrol, and from then on must give codes
+too. Enrolment makes an unconfirmed device and shows its secret (QR code and base32 text); the
+first correct code confirms it. A code is accepted once: django-otp remembers the last time step
+it verified, and the device row is locked while a code is checked so two requests carrying the
+same code cannot both pass.
+"""
+
+import base64
+import binascii
+
+import segno
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from . import permissions
+
+DEVICE_NAME = "Authenticator app"
+
+
+def confirmed_device(user):
+    """The account's confirmed device, or None."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+
+
+def second_factor_required(user):
+    """Agency staff always; anyone else once they have confirmed a device."""
+    return permissions.second_factor_mandatory(user) or confirmed_device(user) is not None
+
+
+def secret_base32(device):
+    """The secret as a person types it into an authenticator app: base32 in groups of four."""
+    text = base64.b32encode(device.bin_key).decode().rstrip("=")
+    return " ".join(text[i:i + 4] for i in range(0, len(text), 4))
+
+
+def qr_code_svg(device):
+    """The device's otpauth:// address as an inline SVG QR code, labelled for screen readers."""
+    return segno.make(device.config_url, error="m").svg_inline(
+        scale=4, title=_("QR code of your sign-in secret for an authenticator app"), svgclass="agency-qr",
+    )
+
+
+def _code_valid(device, code):
+    code = (code or "").replace(" ", "")
+    if len(code) != device.digits or not code.isdigit():
+        return False
+    return device.verify_token(code)
+
+
+@transaction.atomic
+def totp_enrolment_start(*, user):
+    """The device being enrolled (the same one until it is confirmed, so the QR code shown a
+    second time is the one already scanned)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
+    return device
+
+
+@transaction.atomic
+def totp_enrolment_confirm(*, user, code):
+    """Confirm the device being enrolled with its first code; False when the code is wrong."""
+    device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).order_by("-pk").first()
+    if device is None or not _code_valid(device, code):
+        return False
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    return True
+
+
+@transaction.atomic
+def totp_verify(*, user, code):
+    """Whether the code is the current one of the account's confirmed device (and unused)."""
+    device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).order_by("pk").first()
+    return device is not None and _code_valid(device, code)
+
+
+@transaction.atomic
+def totp_device_create(*, user, secret):
+    """Enrol a confirmed device with a base32 secret given at account creation
+    (`create_account --otp-secret`)."""
+    text = "".join((secret or "").split()).upper()
+    try:
+        key = base64.b32decode(text + "=" * (-len(text) % 8))
+    except (binascii.Error, ValueError) as exc:
+        raise ValidationError({"otp_secret": [_("The second-factor secret must be base32 (letters A–Z and digits 2–7).")]}) from exc
+    if len(key) < 10:
+        raise ValidationError({"otp_secret": [_("The second-factor secret must be at least 16 base32 characters (80 bits).")]})
+    if len(key) > 40:
+        raise ValidationError({"otp_secret": [_("The second-factor secret must be at most 64 base32 characters.")]})
+    TOTPDevice.objects.filter(user=user).delete()
+    return TOTPDevice.objects.create(user=user, name=DEVICE_NAME, key=key.hex(), confirmed=True)

@@ -1,0 +1,109 @@
+"""Repeated failed sign-ins are refused for a while, per account and per client address, on the
+sign-in page and the token endpoint alike (finding 1)."""
+
+import pytest
+
+from tests.factories import PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+LOCKED = "Too many failed sign-ins"
+
+
+@pytest.fixture(autouse=True)
+def _no_throttle(settings):
+    # The anonymous API throttle would answer 429 first; these tests are about the lockout.
+    settings.THROTTLE_ANON = "100000/minute"
+    settings.LOGIN_FAILURE_LIMIT = 5
+
+
+def page_sign_in(client, email, password, address="198.51.100.1"):
+    return client.post("/accounts/login/", {"username": email, "password": password}, REMOTE_ADDR=address)
+
+
+def token(api, email, password, address="198.51.100.1", **extra):
+    return api.post("/api/v1/auth/token/", {"email": email, "password": password, **extra}, format="json",
+                    REMOTE_ADDR=address)
+
+
+def test_200_wrong_passwords_on_the_page_then_the_right_one_is_refused(client):
+    user = UserFactory(email="lee@lambton.example")
+    statuses = [page_sign_in(client, user.email, "wrong-%d" % n).status_code for n in range(200)]
+    assert statuses == [200] * 5 + [429] * 195
+    response = page_sign_in(client, user.email, PASSWORD)
+    assert response.status_code == 429
+    assert LOCKED in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_200_wrong_passwords_on_the_token_endpoint_then_the_right_one_is_refused(api):
+    user = UserFactory(email="lee@lambton.example")
+    statuses = [token(api, user.email, "wrong-%d" % n).status_code for n in range(200)]
+    assert statuses == [400] * 5 + [429] * 195
+    response = token(api, user.email, PASSWORD)
+    assert response.status_code == 429
+    assert LOCKED in response.json()["detail"]
+
+
+def test_a_locked_account_is_locked_from_another_address_too(client, api):
+    user = UserFactory(email="lee@lambton.example")
+    for n in range(5):
+        page_sign_in(client, user.email, "wrong-%d" % n, address="198.51.100.1")
+    assert page_sign_in(client, user.email, PASSWORD, address="203.0.113.50").status_code == 429
+    assert token(api, user.email, PASSWORD, address="203.0.113.51").status_code == 429
+
+
+def test_one_address_failing_across_many_accounts_is_locked_out(client, api):
+    target = UserFactory(email="target@lambton.example")
+    for n in range(5):
+        page_sign_in(client, "someone%d@lambton.example" % n, "guess", address="198.51.100.7")
+    assert page_sign_in(client, target.email, PASSWORD, address="198.51.100.7").status_code == 429
+    assert token(api, target.email, PASSWORD, address="198.51.100.7").status_code == 429
+    # The account itself is not locked: from elsewhere its owner signs in.
+    assert page_sign_in(client, target.email, PASSWORD, address="203.0.113.9").status_code == 302
+
+
+def test_failures_on_the_page_and_the_api_add_up(client, api):
+    user = UserFactory(email="lee@lambton.example")
+    for n in range(3):
+        page_sign_in(client, user.email, "wrong-%d" % n)
+    for n in range(2):
+        assert token(api, user.email, "wrong-api-%d" % n).status_code == 400
+    assert token(api, user.email, PASSWORD).status_code == 429
+
+
+def test_a_successful_sign_in_clears_the_accounts_count(client):
+    user = UserFactory(email="lee@lambton.example")
+    for n in range(4):
+        page_sign_in(client, user.email, "wrong-%d" % n, address="198.51.100.%d" % n)
+    assert page_sign_in(client, user.email, PASSWORD, address="203.0.113.1").status_code == 302
+    client.logout()
+    # Four more failures from fresh addresses do not reach the limit again.
+    for n in range(4):
+        assert page_sign_in(client, user.email, "again-%d" % n, address="192.0.2.%d" % n).status_code == 200
+    assert page_sign_in(client, user.email, PASSWORD, address="203.0.113.2").status_code == 302
+
+
+def test_the_limit_is_a_setting(client, settings):
+    settings.LOGIN_FAILURE_LIMIT = 2
+    user = UserFactory(email="lee@lambton.example")
+    assert [page_sign_in(client, user.email, "x").status_code for _ in range(3)] == [200, 200, 429]
+
+
+def test_the_lockout_ends_after_its_period(client, settings):
+    import time
+
+    settings.LOGIN_LOCKOUT_SECONDS = 1
+    user = UserFactory(email="lee@lambton.example")
+    for n in range(5):
+        page_sign_in(client, user.email, "wrong-%d" % n)
+    assert page_sign_in(client, user.email, PASSWORD).status_code == 429
+    time.sleep(2.1)
+    assert page_sign_in(client, user.email, PASSWORD).status_code == 302
+
+
+def test_an_empty_form_is_not_a_failed_sign_in(client):
+    user = UserFactory(email="lee@lambton.example")
+    for _ in range(10):
+        assert client.post("/accounts/login/", {"username": user.email, "password": ""}).status_code == 200
+    assert page_sign_in(client, user.email, PASSWORD).status_code == 302
