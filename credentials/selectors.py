@@ -104,21 +104,16 @@ def can_see_verification_code(user, assessment):
 
 
 def register_search(queryset, text):
-    """Entries matching the words typed, best first. PostgreSQL ranks by its full-text search
-    over the stored vector (title weighs most); elsewhere a plain substring match on the title,
-    the provider and the subject."""
+    """Entries matching the words typed, best first: PostgreSQL's full-text search over the
+    stored vector (title weighs most)."""
     text = (text or "").strip()
     if not text:
         return queryset
-    if connection.vendor == "postgresql":
-        query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
-        return (
-            queryset.filter(search_vector=query)
-            .annotate(rank=SearchRank(F("search_vector"), query))
-            .order_by("-rank", "-issued_at", "-id")
-        )
-    return queryset.filter(
-        Q(title__icontains=text) | Q(provider__name__icontains=text) | Q(subject_area__icontains=text)
+    query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+    return (
+        queryset.filter(search_vector=query)
+        .annotate(rank=SearchRank(F("search_vector"), query))
+        .order_by("-rank", "-issued_at", "-id")
     )
 
 
@@ -191,9 +186,7 @@ def _verification_sql():
 
 
 def _date(value):
-    # PostgreSQL answers dates; SQLite answers their ISO text.
-    return value if value is None or isinstance(value, dt.date) else dt.date.fromisoformat(value)
-
+    return value
 
 def _timestamp(value):
     if isinstance(value, str):
@@ -216,15 +209,15 @@ def verification_by_code(code) -> VerificationFacts | None:
     (status, reason, reference, title, provider, level, level_name, credits, category, subject,
      current_from, current_until, review_due_date) = rows[0][:13]
     letters = sorted(
-        (LetterFacts(version, _timestamp(issued_at), sha256) for *_, version, issued_at, sha256 in rows
+        (LetterFacts(version, issued_at, sha256) for *_, version, issued_at, sha256 in rows
          if version is not None),
         key=lambda letter: letter.version,
     )
     return VerificationFacts(
         status=status, status_label=Assessment.Status(status).label, status_reason=reason, reference=reference,
         title=title, provider=provider, level=level, level_name=level_name, credits=Decimal(str(credits)),
-        transfer_category=category, subject_area=subject, current_from=_date(current_from),
-        current_until=_date(current_until), review_due_date=_date(review_due_date), letters=tuple(letters),
+        transfer_category=category, subject_area=subject, current_from=current_from,
+        current_until=current_until, review_due_date=review_due_date, letters=tuple(letters),
     )
 
 
