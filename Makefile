@@ -9,7 +9,7 @@ DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 # The tests also drive a real browser (Playwright cannot download one here) and read PDFs.
 TEST_DEBIAN_PACKAGES := chromium poppler-utils
 
-.PHONY: run test bench setup test-setup system-packages lint
+.PHONY: run stop test bench setup test-setup system-packages lint
 
 setup: system-packages $(VENV)/.installed node_modules/.installed
 
@@ -33,12 +33,18 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
 	@touch $@
 
-# The app with demo data on embedded defaults: SQLite under var/, tasks inline, mail to the
-# console, a development signing key under var/.
+# The app with demo data on embedded defaults: an embedded PostgreSQL server under var/
+# (started on demand, left running for the next command), tasks inline, mail to the console,
+# a development signing key under var/.
 run: setup
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# Stop the embedded PostgreSQL server that `make run` left running.
+stop:
+	@$(BIN)/python -c "from config.embedded_postgres import embedded_stop; from pathlib import Path; \
+	print('Stopped the embedded PostgreSQL server.' if embedded_stop(Path('var')) else 'It was not running.')"
 
 # The whole suite, against this machine's PostgreSQL and Redis unless told otherwise.
 test: test-setup

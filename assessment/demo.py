@@ -244,6 +244,8 @@ REVIEW_DEMO = [
     ("Bookkeeping Fundamentals for Non-profits", 60, False),
     ("Food Safety Supervisor Certificate", 5, False),
     ("Drone Pilot Ground School", -10, False),
+    # Past the 30 days' grace: the day's sweep lapses it, as the register shows lapsed entries.
+    ("Forklift Operator Refresher", -40, False),
     ("Solar PV Site Assessment", 40, True),
 ]
 

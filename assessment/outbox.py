@@ -174,30 +174,15 @@ def outbox_enqueue_many(emails) -> dict[str, int]:
         ]
     if not rows:
         return {}
-    if connection.vendor != "postgresql":
-        written = _enqueue_row_by_row(rows)
-    else:
-        with connection.cursor() as cursor:
-            cursor.execute(_ENQUEUE_MANY.format(table=OutboxMessage._meta.db_table),
-                           [Status.PENDING, timezone.now(), json.dumps(rows)])
-            written = cursor.fetchall()
+    with connection.cursor() as cursor:
+        cursor.execute(_ENQUEUE_MANY.format(table=OutboxMessage._meta.db_table),
+                       [Status.PENDING, timezone.now(), json.dumps(rows)])
+        written = cursor.fetchall()
     counts = {}
     for message_id, key in written:
         counts[key] = counts.get(key, 0) + 1
         _send_on_commit(message_id)
     return counts
-
-
-def _enqueue_row_by_row(rows):
-    """_ENQUEUE_MANY on the embedded SQLite of a development run (one writer at a time):
-    answers (id, key) of the rows written."""
-    json.dumps(rows)  # the same refusal of a context that is not plain JSON
-    taken = set(OutboxMessage.objects.filter(key__in={row["key"] for row in rows}).values_list("key", flat=True))
-    written = []
-    for row in sorted(rows, key=lambda row: (row["key"], row["recipient"])):
-        if row["key"] not in taken:
-            written.append((OutboxMessage.objects.create(**row).pk, row["key"]))
-    return written
 
 
 def outbox_render(message) -> tuple[str, str]:

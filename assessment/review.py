@@ -193,8 +193,7 @@ class Entry:
 # built with the ORM, because composing and compiling the equivalent queryset cost several
 # times the query itself on a day with nothing to do. `step` is reminder_step_due in SQL
 # (the CASE lists the steps earliest day first); the LEFT JOIN finds at most one live case
-# (the unique constraint `application_one_review_case_per_cycle`). Plain SQL that SQLite
-# (the embedded database of a development run) reads as well as PostgreSQL.
+# (the unique constraint `application_one_review_case_per_cycle`).
 _ENTRIES_WITH_SOMETHING_TO_DO = """
 SELECT a.id, a.reference, a.title, a.microcredential_id, a.provider_id, p.name,
        a.review_due_date, a.review_cycle, a.step,
@@ -217,11 +216,6 @@ WHERE c.submitted_at IS NULL
                WHERE o.key = 'review:' || a.id || ':' || a.review_cycle || ':' || a.step)))
 ORDER BY a.id, u.email
 """
-
-
-def _date(value) -> dt.date:
-    # SQLite answers a raw query's dates as text.
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
 
 
 def _entries_with_something_to_do(*, as_of, assessment_id=None):
@@ -256,20 +250,19 @@ def _entries_with_something_to_do(*, as_of, assessment_id=None):
             entries[pk] = Entry(
                 pk=pk, reference=reference, title=title, microcredential_id=microcredential_id,
                 provider_id=provider_id, provider_name=provider_name, provider_addresses=[],
-                review_due_date=_date(due), review_cycle=cycle, step=step, reminded=bool(reminded),
+                review_due_date=due, review_cycle=cycle, step=step, reminded=bool(reminded),
             )
         if email:
             entries[pk].provider_addresses.append(email)
     return list(entries.values())
 
 
-# Written out: the equivalent queryset cost more to compile than to run. The lock is
-# PostgreSQL's; SQLite has none and needs none (below).
+# Written out: the equivalent queryset cost more to compile than to run.
 _LIVE_CASES = """
 SELECT c.reviewed_assessment_id, c.id, c.submitted_at
 FROM {application} c JOIN {assessment} a ON a.id = c.reviewed_assessment_id AND a.review_cycle = c.review_cycle
 WHERE c.reviewed_assessment_id IN ({ids}) AND c.kind = %s AND c.state <> %s
-ORDER BY c.id{lock}
+ORDER BY c.id FOR NO KEY UPDATE OF c
 """
 
 
@@ -282,14 +275,12 @@ def _live_cases(assessment_ids):
     rightly got; it can never be filed between this read and the insert of a reminder it
     should have stopped. Locked in id order, as two sweeps read them; FOR NO KEY UPDATE, which
     still waits for a submission but lets rows that refer to the case (its history) be
-    written meanwhile. SQLite, a development run's database, has no row locks and needs none:
-    it writes one transaction at a time."""
+    written meanwhile."""
     ids = list(assessment_ids)
     with connection.cursor() as cursor:
         cursor.execute(_LIVE_CASES.format(
             application=Application._meta.db_table, assessment=Assessment._meta.db_table,
             ids=", ".join(["%s"] * len(ids)),
-            lock=" FOR NO KEY UPDATE OF c" if connection.vendor == "postgresql" else "",
         ), [*ids, Application.Kind.REVIEW, State.WITHDRAWN])
         rows = cursor.fetchall()
     live, filed = {}, set()
@@ -408,9 +399,6 @@ def _drafts_close(case_ids):
     application about the micro-credential; its history stays."""
     if not case_ids:
         return
-    if connection.vendor != "postgresql":
-        _drafts_close_row_by_row(case_ids)
-        return
     with connection.cursor() as cursor:
         cursor.execute(_DRAFTS_CLOSE.format(
             application=Application._meta.db_table, event=ApplicationEvent._meta.db_table,
@@ -419,19 +407,3 @@ def _drafts_close(case_ids):
             "ids": case_ids, "withdrawable": list(Application.WITHDRAWABLE_STATES), "withdrawn": State.WITHDRAWN,
             "now": timezone.now(), "stopped": clock.STOPPED,
         })
-
-
-def _drafts_close_row_by_row(case_ids):
-    """_DRAFTS_CLOSE on the embedded SQLite of a development run, which has no UPDATE in WITH."""
-    now = timezone.now()
-    cases = Application.objects.filter(pk__in=case_ids, state__in=Application.WITHDRAWABLE_STATES).select_related(
-        "reviewed_assessment")
-    for case in cases.order_by("pk"):
-        from_state = case.state
-        Application.objects.filter(pk=case.pk).update(state=State.WITHDRAWN, withdrawn_at=now, sla_status=clock.STOPPED)
-        entry = case.reviewed_assessment
-        ApplicationEvent.objects.create(
-            application=case, at=now, actor=None, action="withdraw", from_state=from_state, to_state=State.WITHDRAWN,
-            message="Closed: the review was not filed by %s, so %s lapsed." % (
-                entry.current_until.isoformat(), entry.reference),
-        )

@@ -669,18 +669,11 @@ def _open_clocks_write(*, today) -> tuple[int, int, dict[int, str]]:
 
 def _clock_rows_update(changes) -> int:
     """Write (pk, state read, due read, status read, new due, new status) rows, each only if
-    the row still holds what was read. On PostgreSQL one UPDATE ... FROM unnest(arrays): six
-    array parameters whatever the number of rows (a VALUES list costs more to send and parse
-    than to run); row by row elsewhere (the embedded SQLite of a development run)."""
+    the row still holds what was read: one UPDATE ... FROM unnest(arrays), six array
+    parameters whatever the number of rows (a VALUES list costs more to send and parse than
+    to run)."""
     if not changes:
         return 0
-    if connection.vendor != "postgresql":
-        written = 0
-        for pk, state, due, status, new_due, new_status in changes:
-            written += Application.objects.filter(
-                pk=pk, state=state, sla_due_date=due, sla_status=status
-            ).update(sla_due_date=new_due, sla_status=new_status)
-        return written
     columns = [list(column) for column in zip(*changes, strict=True)]
     with connection.cursor() as cursor:
         cursor.execute(

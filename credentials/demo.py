@@ -2,6 +2,8 @@
 
 from decimal import Decimal
 
+from django.utils import timezone
+
 from .models import MicroCredential
 from .services import microcredential_create
 
@@ -94,6 +96,9 @@ def seed_assessments(microcredentials_by_title, *, assessor, approver):
     for title, _, _ in DEMO_ASSESSMENTS:
         wanted[title] = wanted.get(title, 0) + 1
     previous = {}
+    # Dated from today, so a demo seeded on any day shows its current entries current: the
+    # newest half a year old, well before its review window opens.
+    today = timezone.localdate()
     for position, (title, status, reason) in enumerate(DEMO_ASSESSMENTS):
         microcredential = microcredentials_by_title[title]
         if counts.get(microcredential.pk, 0) >= wanted[title]:
@@ -102,11 +107,11 @@ def seed_assessments(microcredentials_by_title, *, assessor, approver):
         assessment = assessment_issue(
             microcredential=microcredential, level_id=level, credits=credits, transfer_category=category,
             subject_area=subject, recommended_by=assessor, signed_off_by=approver,
-            current_from=dt.date(2025, 9, 1) + dt.timedelta(days=30 * position),
+            current_from=today - dt.timedelta(days=200 - 30 * position),
             supersedes=previous.get(title),
         )
         previous[title] = assessment
         if status == "expiring":
-            Assessment.objects.filter(pk=assessment.pk).update(status=status, current_until=dt.date(2026, 12, 31))
+            Assessment.objects.filter(pk=assessment.pk).update(status=status, current_until=today + dt.timedelta(days=365))
         elif status == "revoked":
             assessment_revoke(actor=approver, assessment=assessment, reason=reason)

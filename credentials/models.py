@@ -336,7 +336,7 @@ class Assessment(models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by"
     )
     # Title, provider and learning outcomes, weighted in that order, written by
-    # assessment_issue on PostgreSQL (stays empty on SQLite, which searches with icontains).
+    # assessment_issue (assessment_search_index).
     # Stored rather than computed per query so the GIN index answers a search alone.
     search_vector = SearchVectorField(null=True, editable=False)
 

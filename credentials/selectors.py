@@ -13,7 +13,6 @@ from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import F, Prefetch, Q
 from django.http import Http404
-from django.utils import timezone
 
 from accounts.models import Organisation
 from accounts.permissions import can_read_full_register, is_agency_staff, is_provider
@@ -113,21 +112,16 @@ def can_see_verification_code(user, assessment):
 
 
 def register_search(queryset, text):
-    """Entries matching the words typed, best first. PostgreSQL ranks by its full-text search
-    over the stored vector (title weighs most); elsewhere a plain substring match on the title,
-    the provider and the subject."""
+    """Entries matching the words typed, best first: PostgreSQL's full-text search over the
+    stored vector (title weighs most)."""
     text = (text or "").strip()
     if not text:
         return queryset
-    if connection.vendor == "postgresql":
-        query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
-        return (
-            queryset.filter(search_vector=query)
-            .annotate(rank=SearchRank(F("search_vector"), query))
-            .order_by("-rank", "-issued_at", "-id")
-        )
-    return queryset.filter(
-        Q(title__icontains=text) | Q(provider__name__icontains=text) | Q(subject_area__icontains=text)
+    query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+    return (
+        queryset.filter(search_vector=query)
+        .annotate(rank=SearchRank(F("search_vector"), query))
+        .order_by("-rank", "-issued_at", "-id")
     )
 
 
@@ -214,17 +208,6 @@ def _verification_sql():
     )
 
 
-def _date(value):
-    # PostgreSQL answers dates; SQLite answers their ISO text.
-    return value if value is None or isinstance(value, dt.date) else dt.date.fromisoformat(value)
-
-
-def _timestamp(value):
-    if isinstance(value, str):
-        value = dt.datetime.fromisoformat(value)
-    return value if timezone.is_aware(value) else timezone.make_aware(value, dt.UTC)
-
-
 def verification_by_code(code) -> VerificationFacts | None:
     """The facts a verification code names, whatever the status (a revoked entry must say so),
     or None; malformed codes are simply unknown. The public, throttled, most-asked read of
@@ -239,18 +222,16 @@ def verification_by_code(code) -> VerificationFacts | None:
         return None
     (status, reason, reference, title, provider, level, level_name, credits, category, subject,
      current_from, current_until, review_due_date) = rows[0][:13]
-    letters = {
-        row[13]: LetterFacts(row[13], _timestamp(row[14]), row[15]) for row in rows if row[13] is not None
-    }
+    letters = {row[13]: LetterFacts(row[13], row[14], row[15]) for row in rows if row[13] is not None}
     terms = {
-        row[16]: TermsFacts(_date(row[16]), _date(row[17]), row[18], Decimal(str(row[19])), row[20], row[21])
+        row[16]: TermsFacts(row[16], row[17], row[18], Decimal(str(row[19])), row[20], row[21])
         for row in rows if row[16] is not None
     }
     return VerificationFacts(
         status=status, status_label=Assessment.Status(status).label, status_reason=reason, reference=reference,
         title=title, provider=provider, level=level, level_name=level_name, credits=Decimal(str(credits)),
-        transfer_category=category, subject_area=subject, current_from=_date(current_from),
-        current_until=_date(current_until), review_due_date=_date(review_due_date),
+        transfer_category=category, subject_area=subject, current_from=current_from,
+        current_until=current_until, review_due_date=review_due_date,
         letters=tuple(letters[version] for version in sorted(letters)),
         terms=tuple(terms[starts_on] for starts_on in sorted(terms)),
     )

@@ -364,10 +364,7 @@ def assessment_issue(
 
 
 def assessment_search_index(assessment) -> None:
-    """Write the entry's stored search vector: title first, then provider, then outcomes.
-    Only PostgreSQL has one; elsewhere the register searches with icontains."""
-    if connection.vendor != "postgresql":
-        return
+    """Write the entry's stored search vector: title first, then provider, then outcomes."""
     snapshot = assessment.snapshot or {}
     outcomes = " ".join(str(o) for o in snapshot.get("learning_outcomes") or [])
     Assessment.objects.filter(pk=assessment.pk).update(
@@ -496,16 +493,6 @@ def assessments_lapse(*, assessment_ids, lapse_after_days) -> list[int]:
     each other instead of deadlocking, and the second finds them no longer current."""
     if not assessment_ids:
         return []
-    if connection.vendor != "postgresql":
-        # Row by row on the embedded SQLite of a development run (one writer at a time).
-        lapsed = []
-        for entry in Assessment.objects.filter(pk__in=assessment_ids, status=Assessment.Status.CURRENT).order_by("pk"):
-            entry.status = Assessment.Status.LAPSED
-            entry.current_until = entry.review_due_date + dt.timedelta(days=lapse_after_days)
-            entry.status_reason = "The periodic review due on %s was not filed." % entry.review_due_date.isoformat()
-            entry.save(update_fields=["status", "current_until", "status_reason"])
-            lapsed.append(entry.pk)
-        return lapsed
     table = Assessment._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(

@@ -42,6 +42,16 @@ def _reference_data(request):
 
 
 @pytest.fixture
+def embedded_var_dir(tmp_path):
+    """A VAR_DIR for a subprocess run on the embedded defaults (DATABASE_URL unset): its
+    embedded PostgreSQL server starts there on demand and is stopped afterwards."""
+    from config.embedded_postgres import embedded_stop
+
+    yield tmp_path
+    embedded_stop(tmp_path)
+
+
+@pytest.fixture
 def make_user(db):
     def make(role=User.Role.PROVIDER, **kwargs):
         return UserFactory(role=role, **kwargs)

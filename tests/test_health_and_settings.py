@@ -6,6 +6,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+# For the subprocesses that read settings but are not about the database.
+SERVER = os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/test"
 
 
 def _run(code, **env):
@@ -85,15 +87,16 @@ def test_production_passes_the_deployment_checks_when_given_its_secrets(tmp_path
     assert "System check identified no issues" in result.stdout
 
 
-def test_embedded_defaults_when_nothing_is_set():
+def test_embedded_defaults_when_nothing_is_set(embedded_var_dir):
     result = _run(
         "import django; django.setup(); from django.conf import settings as s;"
+        "from django.db import connection; connection.ensure_connection();"
         "print(s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.EMAIL_BACKEND,"
         " s.CACHES['default']['BACKEND'], s.DEFAULT_FROM_EMAIL, s.SITE_URL, s.THROTTLE_ANON, s.THROTTLE_USER)",
-        DJANGO_SETTINGS_MODULE="config.settings.local",
+        DJANGO_SETTINGS_MODULE="config.settings.local", DJANGO_VAR_DIR=str(embedded_var_dir),
     )
     assert result.stdout.split() == [
-        "django.db.backends.sqlite3",
+        "django.db.backends.postgresql",
         "True",
         "django.core.mail.backends.console.EmailBackend",
         "django.core.cache.backends.locmem.LocMemCache",
@@ -109,9 +112,9 @@ def test_database_connections_are_kept_between_requests_unless_told_otherwise():
         "import django; django.setup(); from django.conf import settings as s;"
         "print(s.DATABASES['default']['CONN_MAX_AGE'], s.DATABASES['default']['CONN_HEALTH_CHECKS'])"
     )
-    kept = _run(script, DJANGO_SETTINGS_MODULE="config.settings.local")
+    kept = _run(script, DJANGO_SETTINGS_MODULE="config.settings.local", DATABASE_URL=SERVER)
     assert kept.stdout.split() == ["60", "True"], kept.stderr
-    closed = _run(script, DJANGO_SETTINGS_MODULE="config.settings.local", DJANGO_CONN_MAX_AGE="0")
+    closed = _run(script, DJANGO_SETTINGS_MODULE="config.settings.local", DJANGO_CONN_MAX_AGE="0", DATABASE_URL=SERVER)
     assert closed.stdout.split() == ["0", "True"], closed.stderr
 
 
@@ -120,6 +123,7 @@ def test_redis_and_smtp_are_used_when_configured():
         "import django; django.setup(); from django.conf import settings as s;"
         "print(s.CELERY_BROKER_URL, s.CELERY_TASK_ALWAYS_EAGER, s.CACHES['default']['BACKEND'], s.EMAIL_BACKEND, s.EMAIL_PORT)",
         DJANGO_SETTINGS_MODULE="config.settings.local",
+        DATABASE_URL=SERVER,
         REDIS_URL="redis://127.0.0.1:6379/3",
         EMAIL_HOST="127.0.0.1",
         EMAIL_PORT="2525",

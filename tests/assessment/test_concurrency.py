@@ -3,7 +3,7 @@
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from assessment import services
 from assessment.models import Application
@@ -12,8 +12,6 @@ from credentials.models import Assessment
 from tests.factories import UserFactory
 
 from .workflow_helpers import Cast
-
-pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
 
 
 def _race(actions):

@@ -163,24 +163,6 @@ def test_the_sweep_stores_only_changed_clocks_and_never_overwrites_a_fresher_tra
 
 
 @pytest.mark.django_db
-def test_other_databases_write_row_by_row_with_the_same_guard(monkeypatch):
-    from django.db import connection
-
-    cast = Cast()
-    first = dated_case(cast, submitted=SUBMITTED)
-    second = dated_case(cast, submitted=SUBMITTED)
-    Application.objects.filter(pk=second.pk).update(sla_status="paused")
-    # The embedded SQLite of a development run takes the portable path.
-    monkeypatch.setattr(connection, "vendor", "sqlite")
-    written = services._clock_rows_update([
-        (first.pk, "in_review", DUE, "on_track", DUE, "at_risk"),
-        (second.pk, "in_review", DUE, "on_track", DUE, "at_risk"),
-    ])
-    assert written == 1
-    assert list(Application.objects.order_by("pk").values_list("sla_status", flat=True)) == ["at_risk", "paused"]
-
-
-@pytest.mark.django_db
 def test_a_bad_as_of_date_is_refused_with_a_clear_message():
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         call_command("sla_sweep", "--as-of", "19/02/2027")

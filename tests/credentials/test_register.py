@@ -20,7 +20,6 @@ from tests.factories import MicroCredentialFactory, OrganisationFactory, UserFac
 from .register_world import issue, people
 
 pytestmark = pytest.mark.usefixtures("letters_dir")
-postgres_only = pytest.mark.skipif("connection.vendor != 'postgresql'", reason="full-text search is PostgreSQL's")
 
 
 @pytest.fixture
@@ -153,7 +152,6 @@ def test_the_register_filters_as_the_contract_names(staff, api):
     assert api.get("/api/v1/assessments/", {"status": "revoked"}).json()["count"] == 0
 
 
-@postgres_only
 def test_register_search_ranks_an_exact_title_first(staff, api):
     mention = issue(staff, letter=False, microcredential=MicroCredentialFactory(
         title="Warehouse Operations", learning_outcomes=["Apply supply chain analytics to stock levels"]))

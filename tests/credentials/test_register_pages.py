@@ -1,5 +1,7 @@
 """The register, verification and stacking pages, and the demo register entries."""
 
+import datetime as dt
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
@@ -85,3 +87,19 @@ def test_seed_demo_enters_register_entries_once(db, capsys):
     statuses = {status for _, status in first}
     # The day's review sweep lapses the oldest demo entry, whose review was never filed.
     assert statuses == {"current", "expiring", "lapsed", "revoked", "superseded"}
+
+
+@pytest.mark.parametrize("day", [dt.date(2026, 11, 1), dt.date(2029, 6, 1)])
+def test_the_demo_is_dated_from_the_day_it_is_seeded(db, capsys, time_machine, day):
+    # Seeded on any day, its current entries are current (a demo seeded after a fixed date
+    # once showed them lapsed, and the stacking journey counted 4 credits instead of 8).
+    time_machine.move_to(dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC), tick=False)
+    call_command("seed_demo", "--force")
+    statuses = {
+        (title, status) for title, status in Assessment.objects.values_list("title", "status")
+    }
+    assert ("Applied Data Visualisation", "current") in statuses
+    assert ("Applied Data Visualisation", "superseded") in statuses
+    assert ("Cold-Climate Heat Pump Installation", "expiring") in statuses
+    expiring = Assessment.objects.get(status="expiring", title="Cold-Climate Heat Pump Installation")
+    assert expiring.current_until > day

@@ -169,8 +169,8 @@ renewals = st.lists(
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(renewals=renewals)
 def test_the_periods_never_overlap_and_leave_no_gap_whatever_the_renewals(staff, renewals):
-    """No exclusion constraint says it (the development database is SQLite): the service
-    guarantees that the periods tile the time from the issue on, and this proves it."""
+    """The service guarantees that the periods tile the time from the issue on (no gap, no
+    overlap), and this proves it; the database's constraints hold the simpler invariants."""
     with transaction.atomic():
         assessment = issue(staff, letter=False)
         for days, level, credits in renewals:
