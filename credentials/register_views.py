@@ -16,7 +16,7 @@ from config.errors import NotPermitted
 from . import bulk_verification, selectors, services, stack_export, stacking
 from .api.register import register_filter
 from .codes import verification_code_normalise
-from .letters.keys import SigningKeyUnavailable, certificate_fingerprint
+from .letters.keys import SigningKeyUnavailable, certificate_fingerprint, earlier_certificates
 from .register_forms import BulkVerifyForm, RegisterSearchForm, StackForm, VerifyCodeForm, VerifyLetterForm
 from .verification import letter_verify
 
@@ -75,11 +75,18 @@ def register_revoke(request, reference):
     return redirect("register:detail", reference=assessment.reference)
 
 
-def _fingerprint():
+def _fingerprints():
+    """What the pages' certificate section shows: the current certificate's fingerprint and
+    those of the earlier certificates still trusted after a key rotation."""
     try:
-        return certificate_fingerprint()
+        current = certificate_fingerprint()
     except SigningKeyUnavailable:
-        return None
+        return {"fingerprint": None, "earlier_fingerprints": []}
+    try:
+        earlier = [certificate_fingerprint(certificate) for certificate in earlier_certificates()]
+    except SigningKeyUnavailable:
+        earlier = []
+    return {"fingerprint": current, "earlier_fingerprints": earlier}
 
 
 @require_http_methods(["GET", "POST"])
@@ -102,7 +109,7 @@ def verify(request):
             status = 400
     return render(request, "register/verify.html", {
         "code_form": code_form, "letter_form": letter_form, "result": result,
-        "fingerprint": _fingerprint(),
+        **_fingerprints(),
     }, status=status)
 
 
@@ -115,7 +122,7 @@ def verify_code(request, code):
     return render(request, "register/verify_code.html", {
         "assessment": assessment, "code": code, "code_form": VerifyCodeForm(initial={"code": code}),
         "letter_form": VerifyLetterForm(),
-        "fingerprint": _fingerprint(),
+        **_fingerprints(),
     }, status=200 if assessment else 404)
 
 

@@ -154,6 +154,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 SIGNING_KEY_FILE = env("SIGNING_KEY_FILE", default="")
 SIGNING_CERT_FILE = env("SIGNING_CERT_FILE", default="")
+# Earlier agency certificates (one PEM file): letters their keys signed still verify.
+SIGNING_TRUSTED_CERTS = env("SIGNING_TRUSTED_CERTS", default="")
 
 THROTTLE_ANON = env("THROTTLE_ANON", default="60/minute")
 THROTTLE_USER = env("THROTTLE_USER", default="1200/minute")

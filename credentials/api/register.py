@@ -17,7 +17,7 @@ from config.api import JsonOnly, Pagination
 from config.errors import Conflict, document_errors
 
 from .. import bulk_verification, selectors, services, stack_export, stacking
-from ..letters.keys import signing_certificate_pem
+from ..letters.keys import trusted_certificates_pem
 from ..letters.verify import MAX_LETTER_BYTES
 from ..models import Assessment, TransferCategory
 from ..verification import letter_verify
@@ -162,11 +162,14 @@ class VerifyLetterView(APIView):
 
 
 class VerifyCertificateView(APIView):
+    """The agency's signing certificates in PEM: the current one first, then the earlier ones
+    whose letters still verify after a key rotation."""
+
     permission_classes = [AllowAny]
 
     @extend_schema(responses={(200, "application/x-pem-file"): OpenApiTypes.STR, **document_errors(429)})
     def get(self, request):
-        response = HttpResponse(signing_certificate_pem(), content_type="application/x-pem-file")
+        response = HttpResponse(trusted_certificates_pem(), content_type="application/x-pem-file")
         response["Content-Disposition"] = 'inline; filename="agency-certificate.pem"'
         return response
 
