@@ -17,6 +17,7 @@ from . import bulk_verification, selectors, services, stack_export, stacking
 from .api.register import register_filter
 from .codes import verification_code_normalise
 from .letters.keys import SigningKeyUnavailable, certificate_fingerprint, earlier_certificates
+from .permissions import can_download_letters, can_see_verification_code
 from .register_forms import BulkVerifyForm, RegisterSearchForm, StackForm, VerifyCodeForm, VerifyLetterForm
 from .verification import letter_verify
 
@@ -55,7 +56,8 @@ def register_detail(request, reference):
     return render(request, "register/detail.html", {
         "assessment": assessment,
         "letters": list(assessment.letters.all()),
-        "show_code": selectors.can_see_verification_code(request.user, assessment),
+        "show_code": can_see_verification_code(request.user, assessment),
+        "can_download": can_download_letters(request.user, assessment),
         "can_revoke": is_approver(request.user) and assessment.status not in ("revoked", "superseded"),
     })
 

@@ -95,14 +95,6 @@ def assessments_visible_to(user):
     return queryset.filter(public)
 
 
-def can_see_verification_code(user, assessment):
-    """The code is the learner's proof: its provider, registrars and the agency may read it
-    in the register; anyone else needs the letter."""
-    if can_read_full_register(user):
-        return True
-    return is_provider(user) and user.organisation_id == assessment.provider_id
-
-
 def register_search(queryset, text):
     """Entries matching the words typed, best first. PostgreSQL ranks by its full-text search
     over the stored vector (title weighs most); elsewhere a plain substring match on the title,

@@ -20,6 +20,7 @@ from .. import bulk_verification, selectors, services, stack_export, stacking
 from ..letters.keys import trusted_certificates_pem
 from ..letters.verify import MAX_LETTER_BYTES
 from ..models import Assessment, TransferCategory
+from ..permissions import can_download_letters
 from ..verification import letter_verify
 from .serializers import (
     AssessmentSerializer,
@@ -84,7 +85,8 @@ class AssessmentDetailView(APIView):
 
 
 class AssessmentLetterView(APIView):
-    """The newest letter (or `?version=`), as the signed PDF."""
+    """The newest letter (or `?version=`), as the signed PDF: for the entry's provider,
+    registrars and the agency; anyone else gets 404, as for an entry they cannot see."""
 
     permission_classes = [AllowAny]
 
@@ -94,6 +96,8 @@ class AssessmentLetterView(APIView):
     )
     def get(self, request, reference):
         assessment = selectors.assessment_get(user=request.user, reference=reference)
+        if not can_download_letters(request.user, assessment):
+            raise NotFound("No such assessment.")
         return letter_response(assessment, request.query_params.get("version"))
 
 
