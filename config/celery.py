@@ -20,6 +20,9 @@ app.conf.beat_schedule = {
     "sla-sweep": {"task": "assessment.tasks.sla_sweep_task", "schedule": crontab(hour=6, minute=15)},
     # Not a sweep: sends what a worker left pending (it died after a commit, or SMTP was down).
     "outbox-flush": {"task": "assessment.tasks.outbox_flush_task", "schedule": 300.0},
+    # Produces the letters whose task was lost (the broker was down at sign-off): within
+    # LETTER_SWEEP_GRACE_MINUTES plus this interval of their decision.
+    "letters-sweep": {"task": "assessment.tasks.letters_sweep_task", "schedule": 300.0},
 }
 
 

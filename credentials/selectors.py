@@ -234,3 +234,14 @@ def letter_by_hash(sha256):
 
 def letter_newest(assessment):
     return assessment.letters.order_by("-version").first()
+
+
+def letter_versions_due(*, due_before):
+    """(assessment id, version) of each letter version due before `due_before` and not stored
+    yet, oldest first. Only such entries have `letter_due_since` (a partial index holds them),
+    so the read costs what is due, not the size of the register."""
+    return list(
+        Assessment.objects.filter(letter_due_since__lt=due_before)
+        .order_by("letter_due_since", "pk")
+        .values_list("pk", "letter_version_due")
+    )

@@ -228,6 +228,10 @@ LOGGING = {
     },
 }
 
+# A letter still missing this long after it became due is produced by letters_sweep (beat runs
+# it every five minutes): its task was lost, or the broker never took it.
+LETTER_SWEEP_GRACE_MINUTES = env.int("LETTER_SWEEP_GRACE_MINUTES", default=5)
+
 # Catalogue import: beyond these a file is refused whole, before any row is validated.
 CATALOGUE_IMPORT_MAX_ROWS = env.int("CATALOGUE_IMPORT_MAX_ROWS", default=10_000)
 CATALOGUE_IMPORT_MAX_BYTES = 20 * 1024 * 1024
