@@ -59,6 +59,8 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from config.broker import task_delay_on_commit
+
 from .models import OutboxMessage
 
 logger = logging.getLogger(__name__)
@@ -198,7 +200,8 @@ def outbox_render(message) -> tuple[str, str]:
 def _send_on_commit(message_id):
     from .tasks import outbox_send
 
-    transaction.on_commit(lambda: outbox_send.delay(message_id))
+    # A pending row is sent by outbox_flush (beat, every five minutes) if the broker is down.
+    task_delay_on_commit(outbox_send, message_id, sweep="outbox_flush")
 
 
 def _message_id(message):

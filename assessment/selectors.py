@@ -350,3 +350,16 @@ def clock_history(application, *, today, calendar) -> ClockHistory | None:
     # Same-day events keep their causal order (stable sort); the due date goes last on its day.
     events.sort(key=lambda event: (event.on, event.kind == "due"))
     return ClockHistory(state=state, events=events, paused_business_days=paused_total, business_days_over=over)
+
+
+def decision_letters_due(*, decided_before):
+    """Ids of the cases declined before `decided_before` that have no decision letter yet,
+    oldest first. Every declined case that is not a review gets one (application_sign_off:
+    a declined review revokes its entry instead)."""
+    return list(
+        Application.objects.filter(state=Application.State.DECLINED, decided_at__lt=decided_before,
+                                   decision_letter__isnull=True)
+        .exclude(kind=Application.Kind.REVIEW)
+        .order_by("decided_at", "pk")
+        .values_list("pk", flat=True)
+    )

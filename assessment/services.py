@@ -19,6 +19,7 @@ from django_fsm import can_proceed
 
 from accounts.models import User
 from accounts.permissions import is_approver, is_assessor, is_provider
+from config.broker import task_delay_on_commit
 from config.errors import Conflict, DomainError, NotPermitted, TransitionNotAllowed
 from credentials.completeness import LABELS, submission_problems
 from credentials.models import Assessment, Level, MicroCredential, TransferCategory, validate_credits
@@ -550,11 +551,11 @@ def _review_decided(application, recommendation, *, actor, decided_on):
 
 def decision_letter_queue(application) -> None:
     """Produce the decline's signed letter once the decision is committed: rendering and
-    signing never run inside the sign-off's transaction."""
+    signing never run inside the sign-off's transaction. A declined case without its letter
+    is found by letters_sweep, should the task be lost."""
     from .tasks import decision_letter_produce
 
-    application_id = application.pk
-    transaction.on_commit(lambda: decision_letter_produce.delay(application_id))
+    task_delay_on_commit(decision_letter_produce, application.pk, sweep="letters_sweep")
 
 
 def decision_letter_produce(*, application_id) -> DecisionLetter | None:

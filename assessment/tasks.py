@@ -51,3 +51,12 @@ def sla_sweep_task():
     from .services import sla_sweep
 
     return str(sla_sweep())
+
+
+@shared_task(acks_late=True)
+def letters_sweep_task():
+    """Every few minutes: the letters whose task was lost. Idempotent, so a duplicate delivery
+    or an overlap with the previous run stores nothing twice."""
+    from .lost_letters import letters_sweep
+
+    return str(letters_sweep())

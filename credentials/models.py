@@ -335,6 +335,10 @@ class Assessment(models.Model):
     supersedes = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by"
     )
+    # The letter version the entry should have (1 at issue, one more at each renewal) and, until
+    # that version is stored, since when: letters_sweep produces a version whose task was lost.
+    letter_version_due = models.PositiveSmallIntegerField(default=1)
+    letter_due_since = models.DateTimeField(null=True, blank=True)
     # Title, provider and learning outcomes, weighted in that order, written by
     # assessment_issue (assessment_search_index).
     # Stored rather than computed per query so the GIN index answers a search alone.
@@ -346,6 +350,9 @@ class Assessment(models.Model):
             GinIndex(fields=["search_vector"], name="assessment_search_gin"),
             models.Index(fields=["status", "review_due_date"]),
             models.Index(fields=["provider", "status"]),
+            # Only entries waiting for a letter: the sweep's read stays small whatever the register's size.
+            models.Index(fields=["letter_due_since"], condition=models.Q(letter_due_since__isnull=False),
+                         name="assessment_letter_due"),
         ]
         constraints = [
             # Four eyes: the approver who signs off never made the recommendation.

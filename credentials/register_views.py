@@ -16,7 +16,8 @@ from config.errors import NotPermitted
 from . import bulk_verification, selectors, services, stack_export, stacking
 from .api.register import register_filter
 from .codes import verification_code_normalise
-from .letters.keys import SigningKeyUnavailable, certificate_fingerprint
+from .letters.keys import SigningKeyUnavailable, certificate_fingerprint, earlier_certificates
+from .permissions import can_download_letters, can_see_verification_code
 from .register_forms import BulkVerifyForm, RegisterSearchForm, StackForm, VerifyCodeForm, VerifyLetterForm
 from .verification import letter_verify
 
@@ -55,7 +56,8 @@ def register_detail(request, reference):
     return render(request, "register/detail.html", {
         "assessment": assessment,
         "letters": list(assessment.letters.all()),
-        "show_code": selectors.can_see_verification_code(request.user, assessment),
+        "show_code": can_see_verification_code(request.user, assessment),
+        "can_download": can_download_letters(request.user, assessment),
         "can_revoke": is_approver(request.user) and assessment.status not in ("revoked", "superseded"),
     })
 
@@ -75,11 +77,18 @@ def register_revoke(request, reference):
     return redirect("register:detail", reference=assessment.reference)
 
 
-def _fingerprint():
+def _fingerprints():
+    """What the pages' certificate section shows: the current certificate's fingerprint and
+    those of the earlier certificates still trusted after a key rotation."""
     try:
-        return certificate_fingerprint()
+        current = certificate_fingerprint()
     except SigningKeyUnavailable:
-        return None
+        return {"fingerprint": None, "earlier_fingerprints": []}
+    try:
+        earlier = [certificate_fingerprint(certificate) for certificate in earlier_certificates()]
+    except SigningKeyUnavailable:
+        earlier = []
+    return {"fingerprint": current, "earlier_fingerprints": earlier}
 
 
 @require_http_methods(["GET", "POST"])
@@ -102,7 +111,7 @@ def verify(request):
             status = 400
     return render(request, "register/verify.html", {
         "code_form": code_form, "letter_form": letter_form, "result": result,
-        "fingerprint": _fingerprint(),
+        **_fingerprints(),
     }, status=status)
 
 
@@ -115,7 +124,7 @@ def verify_code(request, code):
     return render(request, "register/verify_code.html", {
         "assessment": assessment, "code": code, "code_form": VerifyCodeForm(initial={"code": code}),
         "letter_form": VerifyLetterForm(),
-        "fingerprint": _fingerprint(),
+        **_fingerprints(),
     }, status=200 if assessment else 404)
 
 

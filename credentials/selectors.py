@@ -103,14 +103,6 @@ def assessments_visible_to(user):
     return queryset.filter(public)
 
 
-def can_see_verification_code(user, assessment):
-    """The code is the learner's proof: its provider, registrars and the agency may read it
-    in the register; anyone else needs the letter."""
-    if can_read_full_register(user):
-        return True
-    return is_provider(user) and user.organisation_id == assessment.provider_id
-
-
 def register_search(queryset, text):
     """Entries matching the words typed, best first: PostgreSQL's full-text search over the
     stored vector (title weighs most)."""
@@ -258,3 +250,14 @@ def letter_by_hash(sha256):
 
 def letter_newest(assessment):
     return assessment.letters.order_by("-version").first()
+
+
+def letter_versions_due(*, due_before):
+    """(assessment id, version) of each letter version due before `due_before` and not stored
+    yet, oldest first. Only such entries have `letter_due_since` (a partial index holds them),
+    so the read costs what is due, not the size of the register."""
+    return list(
+        Assessment.objects.filter(letter_due_since__lt=due_before)
+        .order_by("letter_due_since", "pk")
+        .values_list("pk", "letter_version_due")
+    )

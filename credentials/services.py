@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.text import get_valid_filename
 
 from accounts.permissions import is_approver, is_provider
+from config.broker import task_delay_on_commit
 from config.errors import Conflict, DomainError, NotPermitted
 
 from . import file_kinds, selectors, signals
@@ -374,13 +375,20 @@ def assessment_search_index(assessment) -> None:
     )
 
 
-def letter_issue_queue(assessment, *, version) -> None:
-    """Produce the letter's version once the entry is committed: rendering and signing take
-    a worker a fraction of a second and never run inside the caller's transaction."""
+def letter_issue_queue(assessment, *, version=None) -> int:
+    """Make `version` (by default the one after the version due now) the letter the entry
+    should have, and produce it once the caller commits: rendering and signing take a worker a
+    fraction of a second and never run inside the caller's transaction. The due version is
+    written in the caller's transaction, so a task the broker lost or never took is produced
+    by letters_sweep. Answers the version."""
     from .tasks import letter_issue
 
-    assessment_id = assessment.pk
-    transaction.on_commit(lambda: letter_issue.delay(assessment_id, version))
+    version = version or assessment.letter_version_due + 1
+    due_since = timezone.now()
+    Assessment.objects.filter(pk=assessment.pk).update(letter_version_due=version, letter_due_since=due_since)
+    assessment.letter_version_due, assessment.letter_due_since = version, due_since
+    task_delay_on_commit(letter_issue, assessment.pk, version, sweep="letters_sweep")
+    return version
 
 
 @transaction.atomic
@@ -464,8 +472,8 @@ def assessment_renew(
     assessment.recommended_by = recommended_by
     assessment.save()
     assessment_search_index(assessment)
-    version = (assessment.letters.order_by("-version").values_list("version", flat=True).first() or 0) + 1
-    letter_issue_queue(assessment, version=version)
+    # Counted from the version due, not from those stored: a lost one is still due.
+    version = letter_issue_queue(assessment)
     logger.info("assessment %s renewed: cycle %d, next review due %s, letter v%d",
                 assessment.reference, assessment.review_cycle, assessment.review_due_date, version)
     return assessment
@@ -551,26 +559,33 @@ def assessment_letter_for(assessment, *, version, letter_date) -> AssessmentLett
     )
 
 
-def letter_issue(*, assessment_id, version=1) -> Letter:
+def letter_issue(*, assessment_id, version=1) -> Letter | None:
     """Render, sign, hash and store one version of an assessment's letter; the Celery task
-    calls this. Safe to run twice: signed bytes differ on every run (the signature carries the
-    time), so the guard is the stored version itself, checked again under the row lock.
-    Raises SigningKeyUnavailable (the task retries) rather than storing an unsigned letter."""
+    and letters_sweep call this. Safe to run twice and side by side: signed bytes differ on
+    every run (the signature carries the time), so the guard is the stored version itself,
+    checked again under the row lock. A version older than the one due and never stored is
+    not produced (None): it would print the later terms the entry now has. Raises
+    SigningKeyUnavailable (the task retries) rather than storing an unsigned letter."""
     existing = Letter.objects.filter(assessment_id=assessment_id, version=version).first()
     if existing is not None:
         return existing
     assessment = Assessment.objects.select_related("level__framework", "provider", "signed_off_by").get(
         pk=assessment_id
     )
+    if version < assessment.letter_version_due:
+        return _letter_superseded_unproduced(assessment, version)
     letter_date = timezone.localdate(assessment.issued_at) if version == 1 else timezone.localdate()
     content = assessment_letter_for(assessment, version=version, letter_date=letter_date)
     # Outside any transaction: a slow render must not hold the row lock.
     signed = letter_sign(assessment_letter_pdf(content))
     with transaction.atomic():
-        Assessment.objects.select_for_update().filter(pk=assessment_id).first()
+        due = Assessment.objects.select_for_update().filter(pk=assessment_id).values_list(
+            "letter_version_due", flat=True).get()
         existing = Letter.objects.filter(assessment_id=assessment_id, version=version).first()
         if existing is not None:
             return existing
+        if version < due:
+            return _letter_superseded_unproduced(assessment, version)
         letter = Letter(
             assessment_id=assessment_id,
             version=version,
@@ -579,8 +594,14 @@ def letter_issue(*, assessment_id, version=1) -> Letter:
         )
         letter.file.save("%s-v%d.pdf" % (assessment.reference, version), ContentFile(signed), save=False)
         letter.save()
+        Assessment.objects.filter(pk=assessment_id, letter_version_due=version).update(letter_due_since=None)
     logger.info("letter %s v%d issued (sha256 %s)", assessment.reference, version, letter.sha256)
     return letter
+
+
+def _letter_superseded_unproduced(assessment, version):
+    logger.warning("letter %s v%d not produced: a later version is due", assessment.reference, version)
+    return None
 
 
 def decision_letter_issue(*, reference, provider, microcredential, reasons, approver, letter_date=None) -> bytes:

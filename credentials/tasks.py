@@ -21,9 +21,10 @@ def letter_issue(self, assessment_id, version=1):
     an operator's fault to fix, not a reason to give up: the task logs an error and retries,
     and the letter shows as pending meanwhile (never a broken or unsigned file)."""
     try:
-        return services.letter_issue(assessment_id=assessment_id, version=version).pk
+        letter = services.letter_issue(assessment_id=assessment_id, version=version)
     except SigningKeyUnavailable as exc:
         return retry_until_signed(self, exc, "letter of assessment %s v%s" % (assessment_id, version))
+    return letter.pk if letter else None
 
 
 def retry_until_signed(task, exc, letter):

@@ -223,8 +223,10 @@ MATRIX = {
     # only approvers revoke (an empty reason: 400 from the API, back to the page with a message).
     "api-assessments": ("get", "/api/v1/assessments/", ALL(200)),
     "api-assessment": ("get", lambda w: "/api/v1/assessments/%s/" % w["assessment"].reference, ALL(200)),
+    # The letter prints the verification code: the provider, registrars and the agency only
+    # (another provider gets 404 too: tests/credentials/test_letter_access.py).
     "api-assessment-letter": (
-        "get", lambda w: "/api/v1/assessments/%s/letter/" % w["assessment"].reference, ALL(200),
+        "get", lambda w: "/api/v1/assessments/%s/letter/" % w["assessment"].reference, {**ALL(200), "anonymous": 404},
     ),
     "api-assessment-revoke": (
         "post", lambda w: "/api/v1/assessments/%s/revoke/" % w["assessment"].reference,

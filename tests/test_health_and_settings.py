@@ -13,7 +13,8 @@ SERVER = os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/t
 def _run(code, **env):
     clean = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS",
                                                               "DATABASE_URL", "REDIS_URL", "SIGNING_KEY_FILE",
-                                                              "SIGNING_CERT_FILE", "DJANGO_SETTINGS_MODULE",
+                                                              "SIGNING_CERT_FILE", "SIGNING_TRUSTED_CERTS",
+                                                              "DJANGO_SETTINGS_MODULE",
                                                               "DJANGO_CONN_MAX_AGE"}}
     return subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True, timeout=120
@@ -43,23 +44,38 @@ def test_production_refuses_to_start_without_its_secrets():
     result = _run("import django; django.setup()", DJANGO_SETTINGS_MODULE="config.settings.production")
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
-    for name in ("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL", "SIGNING_KEY_FILE", "SIGNING_CERT_FILE"):
+    for name in ("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL", "SIGNING_CERT_FILE"):
         assert name in result.stderr
+    # Only workers sign: they check the key as they start (tests/credentials/test_key_rotation.py).
+    assert "SIGNING_KEY_FILE" not in result.stderr
+
+
+PRODUCTION = dict(
+    DJANGO_SETTINGS_MODULE="config.settings.production",
+    DJANGO_SECRET_KEY="x" * 60,
+    DJANGO_ALLOWED_HOSTS="agency.example",
+    DATABASE_URL="postgres://postgres@127.0.0.1:5432/test",
+    REDIS_URL="redis://127.0.0.1:6379/1",
+)
 
 
 def test_production_refuses_signing_files_that_do_not_exist(tmp_path):
-    result = _run(
-        "import django; django.setup()",
-        DJANGO_SETTINGS_MODULE="config.settings.production",
-        DJANGO_SECRET_KEY="x" * 60,
-        DJANGO_ALLOWED_HOSTS="agency.example",
-        DATABASE_URL="postgres://postgres@127.0.0.1:5432/test",
-        REDIS_URL="redis://127.0.0.1:6379/1",
-        SIGNING_KEY_FILE=str(tmp_path / "missing.key"),
-        SIGNING_CERT_FILE=str(tmp_path / "missing.pem"),
-    )
+    result = _run("import django; django.setup()", **PRODUCTION, SIGNING_CERT_FILE=str(tmp_path / "missing.pem"))
     assert result.returncode != 0
-    assert "SIGNING_KEY_FILE does not name a readable file" in result.stderr
+    assert "SIGNING_CERT_FILE does not name a readable file" in result.stderr
+    cert = tmp_path / "signing.pem"
+    cert.write_text("cert")
+    result = _run("import django; django.setup()", **PRODUCTION, SIGNING_CERT_FILE=str(cert),
+                  SIGNING_TRUSTED_CERTS=str(tmp_path / "missing-earlier.pem"))
+    assert result.returncode != 0
+    assert "SIGNING_TRUSTED_CERTS does not name a readable file" in result.stderr
+
+
+def test_the_production_web_starts_with_the_certificate_and_no_key(tmp_path):
+    cert = tmp_path / "signing.pem"
+    cert.write_text("cert")
+    result = _run("import django; django.setup(); print('started')", **PRODUCTION, SIGNING_CERT_FILE=str(cert))
+    assert result.stdout.strip() == "started", result.stderr
 
 
 def test_production_passes_the_deployment_checks_when_given_its_secrets(tmp_path):

@@ -33,6 +33,6 @@ def test_the_demo_seeds_on_the_embedded_defaults_with_its_daily_sweeps(embedded_
     for subject in ("Subject: Review case open. Periodic review due in", "Subject: Lapsed: ", "Subject: Overdue: APP-"):
         assert subject in seeded.stdout, subject
     assert "The review is due by " in seeded.stdout and "It was current until " in seeded.stdout
-    for command in ("review_sweep", "sla_sweep"):
+    for command in ("review_sweep", "sla_sweep", "letters_sweep"):
         again = _manage(command, var_dir=embedded_var_dir)
         assert again.returncode == 0, again.stderr[-3000:]

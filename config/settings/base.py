@@ -163,6 +163,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 SIGNING_KEY_FILE = env("SIGNING_KEY_FILE", default="")
 SIGNING_CERT_FILE = env("SIGNING_CERT_FILE", default="")
+# Earlier agency certificates (one PEM file): letters their keys signed still verify.
+SIGNING_TRUSTED_CERTS = env("SIGNING_TRUSTED_CERTS", default="")
 
 THROTTLE_ANON = env("THROTTLE_ANON", default="60/minute")
 THROTTLE_USER = env("THROTTLE_USER", default="1200/minute")
@@ -254,6 +256,10 @@ LOGGING = {
         "weasyprint.progress": {"level": "WARNING"},
     },
 }
+
+# A letter still missing this long after it became due is produced by letters_sweep (beat runs
+# it every five minutes): its task was lost, or the broker never took it.
+LETTER_SWEEP_GRACE_MINUTES = env.int("LETTER_SWEEP_GRACE_MINUTES", default=5)
 
 # Catalogue import: beyond these a file is refused whole, before any row is validated.
 CATALOGUE_IMPORT_MAX_ROWS = env.int("CATALOGUE_IMPORT_MAX_ROWS", default=10_000)

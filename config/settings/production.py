@@ -12,7 +12,8 @@ _REQUIRED = (
     "DJANGO_ALLOWED_HOSTS",
     "DATABASE_URL",
     "REDIS_URL",
-    "SIGNING_KEY_FILE",
+    # The web checks and publishes with the certificate; only workers sign, and they refuse to
+    # start without a key that matches it (config/celery.py).
     "SIGNING_CERT_FILE",
 )
 _missing = [name for name in _REQUIRED if not env(name, default="")]
@@ -20,8 +21,8 @@ if _missing:
     raise ImproperlyConfigured(
         "Production settings need these environment variables: " + ", ".join(_missing)
     )
-for _name in ("SIGNING_KEY_FILE", "SIGNING_CERT_FILE"):
-    if not Path(env(_name)).is_file():
+for _name in ("SIGNING_CERT_FILE", "SIGNING_TRUSTED_CERTS"):
+    if env(_name, default="") and not Path(env(_name)).is_file():
         raise ImproperlyConfigured(_name + " does not name a readable file: " + env(_name))
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)

@@ -17,9 +17,10 @@ from config.api import JsonOnly, Pagination
 from config.errors import Conflict, document_errors
 
 from .. import bulk_verification, selectors, services, stack_export, stacking
-from ..letters.keys import signing_certificate_pem
+from ..letters.keys import trusted_certificates_pem
 from ..letters.verify import MAX_LETTER_BYTES
 from ..models import Assessment, TransferCategory
+from ..permissions import can_download_letters
 from ..verification import letter_verify
 from .serializers import (
     AssessmentDetailSerializer,
@@ -85,7 +86,8 @@ class AssessmentDetailView(APIView):
 
 
 class AssessmentLetterView(APIView):
-    """The newest letter (or `?version=`), as the signed PDF."""
+    """The newest letter (or `?version=`), as the signed PDF: for the entry's provider,
+    registrars and the agency; anyone else gets 404, as for an entry they cannot see."""
 
     permission_classes = [AllowAny]
 
@@ -95,6 +97,8 @@ class AssessmentLetterView(APIView):
     )
     def get(self, request, reference):
         assessment = selectors.assessment_get(user=request.user, reference=reference)
+        if not can_download_letters(request.user, assessment):
+            raise NotFound("No such assessment.")
         return letter_response(assessment, request.query_params.get("version"))
 
 
@@ -163,11 +167,14 @@ class VerifyLetterView(APIView):
 
 
 class VerifyCertificateView(APIView):
+    """The agency's signing certificates in PEM: the current one first, then the earlier ones
+    whose letters still verify after a key rotation."""
+
     permission_classes = [AllowAny]
 
     @extend_schema(responses={(200, "application/x-pem-file"): OpenApiTypes.STR, **document_errors(429)})
     def get(self, request):
-        response = HttpResponse(signing_certificate_pem(), content_type="application/x-pem-file")
+        response = HttpResponse(trusted_certificates_pem(), content_type="application/x-pem-file")
         response["Content-Disposition"] = 'inline; filename="agency-certificate.pem"'
         return response
 

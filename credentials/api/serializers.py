@@ -3,6 +3,7 @@ from rest_framework import serializers
 
 from ..completeness import RECOMMENDED, REQUIRED, completeness
 from ..models import Attachment, FieldOfStudy, Framework, Level, MicroCredential
+from ..permissions import can_download_letters, can_see_verification_code
 from ..selectors import field_of_study_codes, level_ids
 
 CONTRACT_FIELDS = REQUIRED + RECOMMENDED
@@ -156,12 +157,17 @@ class LetterVersionSerializer(serializers.Serializer):
 
 
 class LetterLinkSerializer(LetterVersionSerializer):
+    """A letter version; `url` is null for those who may not download it
+    (permissions.can_download_letters), who still get the hash to verify a file against."""
+
     url = serializers.SerializerMethodField()
 
-    def get_url(self, letter) -> str:
-        path = reverse("api-assessment-letter", args=[letter.assessment.reference]) + "?version=%d" % letter.version
+    def get_url(self, letter) -> str | None:
         request = self.context.get("request")
-        return request.build_absolute_uri(path) if request else path
+        if not can_download_letters(request.user if request else None, letter.assessment):
+            return None
+        path = reverse("api-assessment-letter", args=[letter.assessment.reference]) + "?version=%d" % letter.version
+        return request.build_absolute_uri(path)
 
 
 class TermsPeriodSerializer(serializers.Serializer):
@@ -180,7 +186,7 @@ class TermsPeriodSerializer(serializers.Serializer):
 
 class AssessmentSerializer(serializers.Serializer):
     """A register entry as the contract names it. `verification_code` is null for those who
-    may not read it (see selectors.can_see_verification_code)."""
+    may not read it (see permissions.can_see_verification_code)."""
 
     reference = serializers.CharField()
     verification_code = serializers.SerializerMethodField()
@@ -200,8 +206,6 @@ class AssessmentSerializer(serializers.Serializer):
     letters = LetterLinkSerializer(many=True)
 
     def get_verification_code(self, assessment) -> str | None:
-        from ..selectors import can_see_verification_code
-
         request = self.context.get("request")
         user = request.user if request else None
         return assessment.verification_code if can_see_verification_code(user, assessment) else None

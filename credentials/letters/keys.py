@@ -1,9 +1,12 @@
-"""The agency's signing identity: the private key and certificate that sign every letter.
+"""The agency's signing identity: the private key and certificate that sign every letter, and
+the earlier certificates whose letters still verify after a key rotation.
 
-Production names both files in SIGNING_KEY_FILE and SIGNING_CERT_FILE (its settings refuse to
-start without them). Elsewhere a development key and self-signed certificate are made under
-VAR_DIR on first use, once, even when several processes (web, workers, tests) ask at the same
-moment.
+Production names the files in SIGNING_KEY_FILE and SIGNING_CERT_FILE. Only workers sign, so
+only they need the key (a worker refuses to start without it, config/celery.py); the web
+needs the certificate alone (its settings refuse to start without it). SIGNING_TRUSTED_CERTS
+optionally names a PEM file of earlier agency certificates. Elsewhere a development key and
+self-signed certificate are made under VAR_DIR on first use, once, even when several processes
+(web, workers, tests) ask at the same moment.
 """
 
 import datetime as dt
@@ -18,6 +21,7 @@ from pathlib import Path
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from cryptography.x509.oid import NameOID, ObjectIdentifier
 from django.conf import settings
 
@@ -61,12 +65,14 @@ def signing_files() -> SigningFiles:
 
 
 def signing_certificate_pem() -> bytes:
-    """The agency's certificate in PEM, as published at /api/v1/verify/certificate.pem."""
+    """The agency's current certificate in PEM."""
     return signing_certificate().public_bytes(serialization.Encoding.PEM)
 
 
 def signing_certificate() -> x509.Certificate:
-    path = signing_files().certificate
+    """The certificate of the key that signs new letters. Needs only SIGNING_CERT_FILE: the web
+    publishes and checks with it, and never holds the key."""
+    path = _certificate_file()
     try:
         data = path.read_bytes()
         if b"-----BEGIN" in data:
@@ -74,6 +80,67 @@ def signing_certificate() -> x509.Certificate:
         return x509.load_der_x509_certificate(data)
     except (OSError, ValueError) as exc:
         raise SigningKeyUnavailable("cannot read the signing certificate %s: %s" % (path, exc)) from exc
+
+
+def earlier_certificates() -> list[x509.Certificate]:
+    """The earlier agency certificates SIGNING_TRUSTED_CERTS names (oldest last, as the file
+    lists them), without the current one should the file repeat it."""
+    path = settings.SIGNING_TRUSTED_CERTS
+    if not path:
+        return []
+    try:
+        certificates = x509.load_pem_x509_certificates(Path(path).read_bytes())
+    except (OSError, ValueError) as exc:
+        raise SigningKeyUnavailable("cannot read SIGNING_TRUSTED_CERTS %s: %s" % (path, exc)) from exc
+    current = signing_certificate()
+    unique = []
+    for certificate in certificates:
+        if certificate != current and certificate not in unique:
+            unique.append(certificate)
+    return unique
+
+
+def trusted_certificates() -> list[x509.Certificate]:
+    """Every certificate whose letters are the agency's: the current one first."""
+    return [signing_certificate(), *earlier_certificates()]
+
+
+def trusted_certificates_pem() -> bytes:
+    """As published at /api/v1/verify/certificate.pem: the current certificate, then the earlier ones."""
+    return b"".join(c.public_bytes(serialization.Encoding.PEM) for c in trusted_certificates())
+
+
+def signing_key_check() -> SigningFiles:
+    """That the key can be read and belongs to the certificate: a worker checks this as it
+    starts, so a missing or mismatched key stops it at once instead of leaving every letter
+    pending. Raises SigningKeyUnavailable saying what is wrong."""
+    files = signing_files()
+    try:
+        data = files.key.read_bytes()
+        if b"-----BEGIN" in data:
+            key = serialization.load_pem_private_key(data, password=None)
+        else:
+            key = serialization.load_der_private_key(data, password=None)
+    except (OSError, ValueError, TypeError) as exc:
+        raise SigningKeyUnavailable("cannot read the signing key %s: %s" % (files.key, exc)) from exc
+    certificate = signing_certificate()
+    if _public_bytes(key.public_key()) != _public_bytes(certificate.public_key()):
+        raise SigningKeyUnavailable(
+            "the signing key %s does not match the certificate %s" % (files.key, files.certificate)
+        )
+    return files
+
+
+def _public_bytes(public_key) -> bytes:
+    return public_key.public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo)
+
+
+def _certificate_file() -> Path:
+    if settings.SIGNING_CERT_FILE:
+        return Path(settings.SIGNING_CERT_FILE)
+    if settings.SIGNING_KEY_FILE:
+        raise SigningKeyUnavailable("SIGNING_KEY_FILE is set but SIGNING_CERT_FILE is not")
+    return _development_files(Path(settings.VAR_DIR) / "signing").certificate
 
 
 def certificate_fingerprint(certificate: x509.Certificate | None = None) -> str:

@@ -11,12 +11,13 @@ import logging
 from dataclasses import dataclass
 
 from asn1crypto import x509 as asn1_x509
+from cryptography.hazmat.primitives.serialization import Encoding
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
-from .keys import signing_certificate_pem
+from .keys import SigningKeyUnavailable, earlier_certificates, signing_certificate
 from .sign import outside_event_loop
 
 logger = logging.getLogger(__name__)
@@ -81,14 +82,15 @@ def _check(data: bytes, sha256: str) -> SignatureCheck:
 
 
 def _agency_validation_context() -> ValidationContext:
-    """Trust exactly the agency's certificate: no system roots, no network (the development
-    certificate has no revocation information, and a verification must not wait on one)."""
-    certificate = asn1_x509.Certificate.load(_pem_to_der(signing_certificate_pem()))
-    return ValidationContext(trust_roots=[certificate], allow_fetching=False, revocation_mode="soft-fail")
-
-
-def _pem_to_der(pem: bytes) -> bytes:
-    from asn1crypto import pem as asn1_pem
-
-    _, _, der = asn1_pem.unarmor(pem)
-    return der
+    """Trust exactly the agency's certificates, the current one and the earlier ones still
+    trusted after a rotation: no system roots, no network (the development certificate has no
+    revocation information, and a verification must not wait on one)."""
+    certificates = [signing_certificate()]
+    try:
+        certificates += earlier_certificates()
+    except SigningKeyUnavailable:
+        # Production refuses to start with an unreadable file; should it break later, letters
+        # of earlier keys fail to verify (and say so) rather than every check failing.
+        logger.error("SIGNING_TRUSTED_CERTS cannot be read; trusting the current certificate only", exc_info=True)
+    roots = [asn1_x509.Certificate.load(c.public_bytes(Encoding.DER)) for c in certificates]
+    return ValidationContext(trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail")
