@@ -18,6 +18,7 @@ import logging
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 
 from credentials import selectors as register_selectors
@@ -29,13 +30,22 @@ from . import selectors, services
 logger = logging.getLogger(__name__)
 
 
+# The PostgreSQL advisory lock one sweep holds while it runs (any fixed number of this
+# application's own): a letter takes a second or two, so a backlog longer than the beat
+# interval would otherwise have two workers render the same letters.
+LETTERS_SWEEP_LOCK = 0x4C455454  # "LETT"
+
+
 @dataclass(frozen=True)
 class LettersSweepResult:
     letters: int
     decision_letters: int
     failed: int
+    skipped: bool = False
 
     def __str__(self):
+        if self.skipped:
+            return "another letters sweep is running; nothing done"
         return "%d letter(s), %d decision letter(s) produced, %d failed" % (
             self.letters, self.decision_letters, self.failed)
 
@@ -44,7 +54,18 @@ def letters_sweep(*, now=None) -> LettersSweepResult:
     """Produce every letter due for longer than LETTER_SWEEP_GRACE_MINUTES (younger ones are
     left to their task). One letter that fails is logged and the sweep goes on; a signing key
     that cannot be read stops it (SigningKeyUnavailable), as it would stop every letter."""
-    now = now or timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [LETTERS_SWEEP_LOCK])
+        if not cursor.fetchone()[0]:
+            logger.info("letters sweep: another sweep is running")
+            return LettersSweepResult(0, 0, 0, skipped=True)
+        try:
+            return _sweep(now=now or timezone.now())
+        finally:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [LETTERS_SWEEP_LOCK])
+
+
+def _sweep(*, now) -> LettersSweepResult:
     due_before = now - dt.timedelta(minutes=settings.LETTER_SWEEP_GRACE_MINUTES)
     letters = decision_letters = failed = 0
     for assessment_id, version in register_selectors.letter_versions_due(due_before=due_before):

@@ -355,10 +355,15 @@ def clock_history(application, *, today, calendar) -> ClockHistory | None:
 def decision_letters_due(*, decided_before):
     """Ids of the cases declined before `decided_before` that have no decision letter yet,
     oldest first. Every declined case that is not a review gets one (application_sign_off:
-    a declined review revokes its entry instead)."""
+    a declined review revokes its entry instead), from its signed decline: a case without
+    one could never be given a letter, so it is not due."""
+    signed_decline = Recommendation.objects.filter(
+        application=OuterRef("pk"), outcome=Recommendation.Outcome.DECLINE, signed_off_by__isnull=False
+    )
     return list(
         Application.objects.filter(state=Application.State.DECLINED, decided_at__lt=decided_before,
                                    decision_letter__isnull=True)
+        .filter(Exists(signed_decline))
         .exclude(kind=Application.Kind.REVIEW)
         .order_by("decided_at", "pk")
         .values_list("pk", flat=True)

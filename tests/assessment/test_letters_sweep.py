@@ -16,7 +16,7 @@ from django.test import TestCase
 from django.utils import timezone
 
 from assessment import services
-from assessment.lost_letters import letters_sweep
+from assessment.lost_letters import LETTERS_SWEEP_LOCK, letters_sweep
 from assessment.models import Application, DecisionLetter
 from config.celery import app
 from credentials import services as register
@@ -264,3 +264,50 @@ def test_the_sweep_beside_a_running_task_stores_each_letter_once(letters_dir):
     assert DecisionLetter.objects.filter(application=declined).count() == 1
     assert Assessment.objects.get(pk=approved.assessment_id).letter_due_since is None
     assert letters_sweep(now=later()).letters == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_second_sweep_while_one_runs_leaves_the_letters_to_it(letters_dir):
+    # Producing a letter takes a second or two: a backlog longer than the beat interval must
+    # not have two workers render the same letters.
+    cast = Cast()
+    approved = services.application_sign_off(actor=cast.approver, application=cast.case("recommended"))
+    # Outside a test transaction the letter was produced on commit: lose it again.
+    Letter.objects.all().delete()
+    Assessment.objects.filter(pk=approved.assessment_id).update(letter_due_since=timezone.now())
+    holding, release = threading.Event(), threading.Event()
+
+    def first_sweep():
+        from django.db import connection as thread_connection
+
+        try:
+            with thread_connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_lock(%s)", [LETTERS_SWEEP_LOCK])
+                holding.set()
+                release.wait(30)
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [LETTERS_SWEEP_LOCK])
+        finally:
+            thread_connection.close()
+
+    thread = threading.Thread(target=first_sweep)
+    thread.start()
+    try:
+        assert holding.wait(30)
+        result = letters_sweep(now=later())
+        assert (result.letters, result.decision_letters, result.failed, result.skipped) == (0, 0, 0, True)
+        assert not Letter.objects.exists()
+    finally:
+        release.set()
+        thread.join(30)
+    assert letters_sweep(now=later()).letters == 1
+
+
+def test_a_declined_case_without_its_signed_decline_is_not_due_for_ever(cast):
+    # Data the workflow never makes (a decline without its signed recommendation) cannot give a
+    # letter; it must not come back in every sweep as neither produced nor failed.
+    declined = cast.case("declined")
+    DecisionLetter.objects.filter(application=declined).delete()
+    declined.recommendations.update(signed_off_by=None, signed_off_at=None)
+    from assessment.selectors import decision_letters_due
+
+    assert declined.pk not in decision_letters_due(decided_before=later())
