@@ -45,7 +45,7 @@ REGISTER_FILTERS = [
 
 def register_filter(queryset, params):
     """The contract's filters; a value that cannot match (an unknown status) simply finds nothing.
-    A NUL character never gets here: config.errors.NulParameterMiddleware answers 400 first."""
+    A NUL character never gets here: config.errors.ParameterGuardMiddleware answers 400 first."""
     for name, lookup in (("level", "level_id"), ("field_of_study", "field_of_study_id"),
                          ("status", "status"), ("transfer_category", "transfer_category")):
         value = (params.get(name) or "").strip()
