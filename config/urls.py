@@ -1,3 +1,4 @@
+from csp.decorators import csp_update
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
@@ -30,6 +31,8 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script as a file (?script): no inline script.
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema", template_name="api/swagger_ui.html"),
-         name="swagger-ui"),
+    # Swagger UI draws its icons as data: images, which no other page needs.
+    path("api/docs/", csp_update({"img-src": ["data:"]})(
+        SpectacularSwaggerSplitView.as_view(url_name="schema", template_name="api/swagger_ui.html")),
+        name="swagger-ui"),
 ]

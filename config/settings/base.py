@@ -258,14 +258,13 @@ REQUEST_BODY_LIMITS = {
 # Content-Security-Policy (django-csp 4) on every page: scripts and styles only from this
 # site's files, never inline; nothing may frame the pages, and forms post only here.
 # Swagger UI's inline style is moved to a file (templates/api/swagger_ui.html) and its
-# start-up script is served as a file by drf-spectacular's split view.
+# start-up script is served as a file by drf-spectacular's split view (config/urls.py).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        # Swagger UI and the design system draw some icons as data: images.
-        "img-src": ["'self'", "data:"],
+        "img-src": ["'self'"],  # /api/docs/ adds data: (config/urls.py)
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "object-src": ["'none'"],

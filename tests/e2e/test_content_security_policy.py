@@ -60,6 +60,28 @@ def test_the_main_pages_run_without_a_policy_violation(browser, live_server, wor
     assert violations == {}
 
 
+def test_the_django_admin_runs_without_a_policy_violation(browser, live_server, world):
+    context = browser.new_context(base_url=live_server.url)
+    found = {}
+    try:
+        messages = _watch(context)
+        sign_in_cookie(context, live_server, UserFactory(role="admin", password=PASSWORD))
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        for path in ("/admin/", "/admin/credentials/microcredential/",
+                     "/admin/credentials/microcredential/%d/change/" % world["microcredential"].pk,
+                     "/admin/assessment/application/"):
+            response = _visit(page, path)
+            assert response.ok, path
+            violations = messages + page.evaluate("window.__violations")
+            if violations:
+                found[path] = list(violations)
+            messages.clear()
+    finally:
+        context.close()
+    assert found == {}
+
+
 def test_the_interactive_api_docs_load_under_the_policy(page):
     messages = _watch(page.context)
     _visit(page, "/api/docs/")
@@ -92,3 +114,15 @@ def test_the_pages_scripts_still_work_under_the_policy(browser, live_server):
     finally:
         context.close()
     assert found == []
+
+
+def test_the_check_catches_an_inline_script(page):
+    """The check itself: a script written into the page is blocked and reported."""
+    messages = _watch(page.context)
+    _visit(page, "/verify/")
+    page.evaluate("""() => { const script = document.createElement("script");
+                             script.textContent = "window.ran = true"; document.body.append(script); }""")
+    page.wait_for_function("window.__violations.length > 0")
+    assert page.evaluate("window.ran") is None
+    assert any("script-src" in v for v in page.evaluate("window.__violations"))
+    assert messages
