@@ -87,6 +87,7 @@ def document_errors(*codes):
         401: OpenApiResponse(_Detail, description="Not signed in."),
         403: OpenApiResponse(_Detail, description="Your role may not do this."),
         404: OpenApiResponse(_Detail, description="Not found, or not visible to you."),
+        405: OpenApiResponse(_Detail, description="This address does not take this method."),
         409: OpenApiResponse(_StateConflict, description="Not allowed in the record's current state."),
         413: OpenApiResponse(_Detail, description="The body is larger than this operation takes; nothing of it was read."),
         415: OpenApiResponse(_Detail, description="The body is not in a format this operation takes."),

@@ -133,7 +133,8 @@ class VerifyCodeView(APIView):
     renderer_classes = [JSONRenderer]
     content_negotiation_class = JsonOnly
 
-    @extend_schema(responses={200: VerificationSerializer, **document_errors(404, 429)})
+    # 405: a "code" that is the name of a sibling upload endpoint (letter, bulk) reaches it.
+    @extend_schema(responses={200: VerificationSerializer, **document_errors(404, 405, 429)})
     def get(self, request, code):
         facts = selectors.verification_by_code(code)
         if facts is None:
