@@ -52,3 +52,13 @@ def test_page_templates_hold_no_inline_script_or_style():
         for match in re.finditer(r"<script(?![^>]*\bsrc=)[^>]*>|<style\b|\sstyle=|\son[a-z]+=\"|javascript:", text):
             found.append("%s: %s" % (path.relative_to(TEMPLATES), match.group(0)))
     assert found == []
+
+
+def test_the_browsable_api_allows_its_inline_styles_but_never_an_inline_script(client, provider):
+    client.force_login(provider)
+    response = client.get("/api/v1/microcredentials/", HTTP_ACCEPT="text/html")
+    assert response["Content-Type"].startswith("text/html")
+    policy = directives(response)
+    assert policy["style-src"] == ["'self'", "'unsafe-inline'"]
+    assert policy["script-src"] == ["'self'"]
+    assert "'unsafe-inline'" not in directives(client.get("/api/v1/microcredentials/"))["style-src"]

@@ -82,6 +82,22 @@ def test_the_django_admin_runs_without_a_policy_violation(browser, live_server, 
     assert found == {}
 
 
+def test_the_browsable_api_runs_without_a_policy_violation(browser, live_server, world):
+    """DRF draws an HTML page of each endpoint for a browser (Accept: text/html)."""
+    context = browser.new_context(base_url=live_server.url)
+    try:
+        messages = _watch(context)
+        sign_in_cookie(context, live_server, world["provider"])
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        _visit(page, "/api/v1/microcredentials/")
+        page.get_by_text("Micro Credential List").first.wait_for()
+        found = messages + page.evaluate("window.__violations")
+    finally:
+        context.close()
+    assert found == []
+
+
 def test_the_interactive_api_docs_load_under_the_policy(page):
     messages = _watch(page.context)
     _visit(page, "/api/docs/")
