@@ -128,3 +128,20 @@ def test_a_bidi_override_in_a_form_post_to_the_api_answers_400(client):
     assert response.status_code == 400
     assert list(response.json()) == ["password"]
     assert "direction" in response.json()["password"][0]
+
+
+@pytest.mark.parametrize("control", ["\u200f", "\u061c"])
+def test_a_direction_mark_in_the_recommended_subject_area_is_refused(control):
+    """The subject area is printed on the letter, as the title is."""
+    from django.core.exceptions import ValidationError
+
+    from assessment import services
+    from tests.assessment.workflow_helpers import APPROVE, Cast
+
+    cast = Cast()
+    case = cast.case("in_review")
+    with pytest.raises(ValidationError) as refused:
+        services.application_recommend(actor=cast.assessor, application=case,
+                                       data={**APPROVE, "subject_area": "Data%s analytics" % control})
+    assert list(refused.value.message_dict) == ["subject_area"]
+    assert "direction" in refused.value.message_dict["subject_area"][0]
