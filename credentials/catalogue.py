@@ -11,6 +11,7 @@ import json
 from django.conf import settings
 
 from config.input_guards import text_problem
+from config.parsers import JSON_MAX_DEPTH, json_depth_exceeds
 from config.spreadsheet_csv import csv_text, starts_like_formula
 
 from .api.serializers import CONTRACT_FIELDS, MicroCredentialSerializer
@@ -115,10 +116,12 @@ def _csv_rows(text):
 
 
 def _json_rows(text):
+    if json_depth_exceeds(text):
+        _reject("The file is not a catalogue: its JSON is nested more than %d levels deep." % JSON_MAX_DEPTH)
     try:
         document = json.loads(text)
-    except (json.JSONDecodeError, RecursionError) as error:
-        _reject("The file is not valid JSON (%s)." % getattr(error, "msg", "too deeply nested"))
+    except json.JSONDecodeError as error:
+        _reject("The file is not valid JSON (%s)." % error.msg)
     if isinstance(document, dict) and isinstance(document.get("microcredentials"), list):
         document = document["microcredentials"]
     if not isinstance(document, list):

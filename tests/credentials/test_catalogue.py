@@ -255,3 +255,9 @@ def test_a_plain_negative_number_or_a_hyphenated_word_stays_importable(api_as, p
     response = post(api_as(provider), csv_bytes([{**GOOD_ROW, "prerequisites": "Grade-12 mathematics",
                                                    "credential_expiry": "3 years"}]))
     assert response.status_code == 201, response.json()
+
+
+def test_a_json_catalogue_nested_100000_deep_is_refused_with_a_reason(api_as, provider):
+    response = post(api_as(provider), b"[" * 100_000 + b"]" * 100_000, name="c.json")
+    assert response.status_code == 400
+    assert "nested" in response.json()["detail"]
