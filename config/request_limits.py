@@ -32,9 +32,9 @@ def body_limit(path_info):
 
 
 class RequestBodyLimitMiddleware:
-    """Answers 413 for a body larger than its URL takes (see the module's docstring). First in
-    MIDDLEWARE after the policy header, so nothing has touched the body yet; the refusal page
-    is drawn without the request (no session or user is loaded for it)."""
+    """Answers 413 for a body larger than its URL takes (see the module's docstring). Only the
+    policy header and the JSON errors come before it in MIDDLEWARE, so nothing has touched the
+    body yet; the refusal page is drawn without the request (no session or user is loaded)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -53,7 +53,7 @@ class RequestBodyLimitMiddleware:
 
 def refusal(request, limit):
     megabytes = "%g" % round(limit / (1024 * 1024), 1)
-    message = _("The request is larger than this address takes (%(size)s MB). Send a smaller file.") % {
+    message = _("The request is larger than this address takes (%(size)s MB at most); nothing of it was read.") % {
         "size": megabytes}
     if request.path.startswith("/api/"):
         return HttpResponse(json.dumps({"detail": message}), status=413, content_type="application/json")
