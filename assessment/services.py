@@ -21,6 +21,7 @@ from accounts.models import User
 from accounts.permissions import is_approver, is_assessor, is_provider
 from config.broker import task_delay_on_commit
 from config.errors import Conflict, DomainError, NotPermitted, TransitionNotAllowed
+from config.input_guards import text_problem
 from credentials.completeness import LABELS, submission_problems
 from credentials.models import Assessment, Level, MicroCredential, TransferCategory, validate_credits
 from credentials.services import (
@@ -412,6 +413,8 @@ def _recommendation_checked(data):
         errors["subject_area"] = ["Give the subject area."]
     elif len(subject_area) > 200:
         errors["subject_area"] = ["Keep the subject area within 200 characters."]
+    elif text_problem(subject_area, single_line=True):  # printed on the letter, as the title is
+        errors["subject_area"] = [text_problem(subject_area, single_line=True)]
     rationale = (data.get("rationale") or "").strip()
     if not rationale:
         errors["rationale"] = ["Explain the level and credit."]

@@ -1,14 +1,12 @@
 """The application pages: the provider's view of each case, the agency's case page and the
 assessors' queue. Each action posts, runs its service, and redirects with a message."""
 
-import csv
 from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +16,7 @@ from django.views.decorators.http import require_POST, require_safe
 from accounts.models import Organisation
 from accounts.permissions import is_agency_staff, is_approver, is_assessor, is_provider
 from config.errors import DomainError, NotPermitted
+from config.spreadsheet_csv import csv_download, csv_text
 from credentials import selectors as credential_selectors
 from credentials.completeness import LABELS, completeness
 
@@ -322,10 +321,5 @@ def dashboard_page(request):
 def dashboard_export(request):
     """The dashboard's figures as one CSV, a section after another."""
     today, sections = _dashboard_sections(request.user)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="agency-performance-%s.csv"' % today.isoformat()
-    # A byte-order mark: spreadsheet programs otherwise read UTF-8 (en dashes) as Latin-1.
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerows(dashboard.csv_rows(sections, today=today))
-    return response
+    return csv_download(csv_text(dashboard.csv_rows(sections, today=today)),
+                        filename="agency-performance-%s.csv" % today.isoformat())

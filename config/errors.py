@@ -1,16 +1,21 @@
 """Domain errors and the one place that maps them to HTTP, for the API and the pages alike."""
 
+import json
+
 from django.contrib import messages
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from . import input_guards
 
 
 class DomainError(Exception):
@@ -82,7 +87,9 @@ def document_errors(*codes):
         401: OpenApiResponse(_Detail, description="Not signed in."),
         403: OpenApiResponse(_Detail, description="Your role may not do this."),
         404: OpenApiResponse(_Detail, description="Not found, or not visible to you."),
+        405: OpenApiResponse(_Detail, description="This address does not take this method."),
         409: OpenApiResponse(_StateConflict, description="Not allowed in the record's current state."),
+        413: OpenApiResponse(_Detail, description="The body is larger than this operation takes; nothing of it was read."),
         415: OpenApiResponse(_Detail, description="The body is not in a format this operation takes."),
         429: OpenApiResponse(_Detail, description="Too many requests; try again later."),
     }
@@ -111,51 +118,105 @@ class DomainErrorMiddleware:
         return render(request, "error.html", {"error": exc}, status=exc.status_code)
 
 
-NUL_MESSAGE = "This value contains a NUL character, which no field of this service accepts."
-
-
-def _fields_with_nul(request):
-    """Names of the query and form parameters holding a NUL character (name or value)."""
-    found = {name for name, values in request.GET.lists() if "\x00" in name or any("\x00" in v for v in values)}
+def _refused_parameters(request):
+    """{name: message} for the query and form parameters holding a character that
+    config.input_guards refuses everywhere (in the name or a value)."""
+    sources = [request.GET]
     if request.method == "POST" and request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
         try:
-            post = request.POST
+            sources.append(request.POST)
         except (MultiPartParserError, RequestDataTooBig):
             # A body that does not parse is left to the view, which refuses it as before.
-            return found
-        found |= {name for name, values in post.lists() if "\x00" in name or any("\x00" in v for v in values)}
-    return sorted(name.replace("\x00", "\\0") for name in found)
+            pass
+    refused = {}
+    for source in sources:
+        for name, values in source.lists():
+            problem = input_guards.text_problem(name) or next(
+                (p for p in map(input_guards.text_problem, values) if p), None)
+            if problem:
+                refused[name.replace(input_guards.NUL, "\\0")] = problem
+    return dict(sorted(refused.items()))
 
 
-class NulParameterMiddleware:
-    """A NUL character in a query or form parameter answers 400 before any view runs.
+class ParameterGuardMiddleware:
+    """A NUL character or a text-direction control that reorders text (config.input_guards)
+    in a query or form parameter answers 400 naming it, before any view runs.
 
-    PostgreSQL text cannot hold NUL: such a value reaching a filter or a lookup fails in the
-    database (a 500), and no person types one. One guard here, rather than a check in every
-    view that reads `request.GET`. Uploaded files are not parameters and may hold any byte.
+    One guard here, rather than a check in every view that reads `request.GET` or a form:
+    PostgreSQL text cannot hold NUL (a lookup with one fails in the database, a 500), and a
+    reordering control makes stored text display as something else. Uploaded files are not
+    parameters and may hold any byte.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        fields = _fields_with_nul(request)
-        if not fields:
+        refused = _refused_parameters(request)
+        if not refused:
             return self.get_response(request)
         if request.path.startswith("/api/"):
-            return JsonResponse({name: [NUL_MESSAGE] for name in fields}, status=status.HTTP_400_BAD_REQUEST)
-        error = DomainError("A NUL character is in %s; no field of this service accepts one." % ", ".join(fields))
+            return JsonResponse({name: [str(message)] for name, message in refused.items()},
+                                status=status.HTTP_400_BAD_REQUEST)
+        nul = [name for name, message in refused.items() if message == input_guards.NUL_MESSAGE]
+        direction = [name for name in refused if name not in nul]
+        sentences = []
+        if nul:
+            sentences.append(_("A NUL character is in %(fields)s; no field of this service accepts one.")
+                             % {"fields": ", ".join(nul)})
+        if direction:
+            sentences.append(_("An invisible text-direction control character is in %(fields)s; it makes text "
+                               "display differently from what it says. Remove it and try again.")
+                             % {"fields": ", ".join(direction)})
+        error = DomainError(" ".join(sentences))
         return render(request, "error.html", {"error": error}, status=status.HTTP_400_BAD_REQUEST)
 
 
-def schema_documents_nul_guard(result, generator, request, public):
-    """drf-spectacular postprocessing hook: NulParameterMiddleware answers 400 for any
-    operation, so every operation documents a 400 (those with input already do)."""
+class ApiErrorsAsJsonMiddleware:
+    """Every answer under /api/ is JSON, the errors Django itself draws included (an unknown
+    URL's 404, a plain view's 405, a body that does not parse, the 500 page): an integrator's
+    client parses `{"detail": ...}` whatever went wrong. DRF's own errors already are JSON."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            response.status_code < 400
+            or not request.path.startswith("/api/")
+            or "json" in response.get("Content-Type", "")
+        ):
+            return response
+        body = json.dumps({"detail": response.reason_phrase or "Error"})
+        if response.streaming:
+            replacement = HttpResponse(body, status=response.status_code, content_type="application/json")
+            for header in ("Allow", "Retry-After"):
+                if header in response:
+                    replacement[header] = response[header]
+            return replacement
+        response.content = body
+        response["Content-Type"] = "application/json"
+        return response
+
+
+def schema_documents_guards(result, generator, request, public):
+    """drf-spectacular postprocessing hook for the guards that answer before any view:
+    ParameterGuardMiddleware's 400 on every operation (those with input already document
+    one), and config.request_limits' 413 on every operation that takes a body."""
     for operations in result.get("paths", {}).values():
         for method, operation in operations.items():
-            if method in ("get", "post", "put", "patch", "delete"):
-                operation.setdefault("responses", {}).setdefault("400", {
-                    "description": "A query or form parameter holds a NUL character; the body names it.",
+            if method not in ("get", "post", "put", "patch", "delete"):
+                continue
+            responses = operation.setdefault("responses", {})
+            responses.setdefault("400", {
+                "description": "A query or form parameter holds a NUL character or a text-direction control; "
+                               "the body names it.",
+            })
+            if "requestBody" in operation:
+                responses.setdefault("413", {
+                    "description": "The body is larger than this operation takes; nothing of it was read.",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
                 })
     return result
 
@@ -164,9 +225,10 @@ __all__ = [
     "Conflict",
     "DomainError",
     "NotPermitted",
-    "NulParameterMiddleware",
+    "ApiErrorsAsJsonMiddleware",
+    "ParameterGuardMiddleware",
     "TransitionNotAllowed",
     "api_exception_handler",
     "document_errors",
-    "schema_documents_nul_guard",
+    "schema_documents_guards",
 ]

@@ -12,11 +12,12 @@ import io
 from dataclasses import dataclass
 
 from config.errors import DomainError
+from config.spreadsheet_csv import csv_text
 
 from . import selectors
 from .codes import verification_code_normalise
 from .models import Assessment, AssessmentTerms
-from .stack_export import credits_text, csv_text
+from .stack_export import credits_text
 from .stacking import PROBLEMS, UNKNOWN, standing_problem, terms_at
 
 MAX_ROWS = 1000
@@ -162,12 +163,13 @@ def results_csv(results) -> str:
             terms.transfer_category if terms else "",
             result.problem or "", result.problem_text or "",
         ])
-    return csv_text(RESULT_COLUMNS, rows)
+    return csv_text(rows, header=RESULT_COLUMNS)
 
 
 def items_csv(items) -> str:
     """The rows as read (code, completion date), for a page to send back when the registrar
-    downloads the results of a file already checked."""
+    downloads the results of a file already checked. Read back by codes_from_csv, never by a
+    spreadsheet, so written exactly as read: an apostrophe would change a code."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(["code", "completed_on"])

@@ -7,9 +7,12 @@ with a report of (row, field, problem); nothing is stored until every row is cle
 import csv
 import io
 import json
-import re
 
 from django.conf import settings
+
+from config.input_guards import text_problem
+from config.parsers import JSON_MAX_DEPTH, json_depth_exceeds
+from config.spreadsheet_csv import csv_text, starts_like_formula
 
 from .api.serializers import CONTRACT_FIELDS, MicroCredentialSerializer
 from .completeness import LABELS
@@ -17,10 +20,6 @@ from .services import CatalogueRejected, microcredentials_import
 
 LIST_FIELDS = ["learning_outcomes", "assessment_types", "languages", "skills"]
 LIST_SEPARATOR = "|"
-# A cell a spreadsheet would run as a formula (CSV injection): refused rather than silently
-# changed, so what the agency assesses is exactly what the provider sent.
-# A leading "-" is allowed before a plain number or a space ("-1", "- none").
-FORMULA = re.compile(r"^[=+@\t\r]|^-(?!\s|\d+(\.\d+)?$)")
 
 TEMPLATE_EXAMPLE = {
     "title": "Introduction to Industrial Robot Safety",
@@ -53,11 +52,7 @@ TEMPLATE_EXAMPLE = {
 
 def template_csv():
     """The downloadable template: the contract's column names and one example row."""
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CONTRACT_FIELDS, lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerow(TEMPLATE_EXAMPLE)
-    return out.getvalue()
+    return csv_text([[TEMPLATE_EXAMPLE.get(name, "") for name in CONTRACT_FIELDS]], header=CONTRACT_FIELDS)
 
 
 def _reject(message, problems=None):
@@ -106,15 +101,14 @@ def _csv_rows(text):
             data, problems = {}, []
             for name, value in record.items():
                 value = value or ""
-                if FORMULA.match(value):
-                    problems.append({"row": line, "field": name, "problem": _formula_problem()})
-                    continue
-                if name in LIST_FIELDS:
-                    data[name] = [item.strip() for item in value.split(LIST_SEPARATOR) if item.strip()]
-                else:
-                    value = value.strip()
-                    if value:  # an empty cell leaves the element missing
-                        data[name] = value
+                items = [item.strip() for item in value.split(LIST_SEPARATOR) if item.strip()]
+                problem = _cell_problem([value, *items] if name in LIST_FIELDS else [value])
+                if problem:
+                    problems.append({"row": line, "field": name, "problem": problem})
+                elif name in LIST_FIELDS:
+                    data[name] = items
+                elif value.strip():  # an empty cell leaves the element missing
+                    data[name] = value.strip()
             rows.append((line, data, problems))
         return rows
     except csv.Error as error:
@@ -122,10 +116,12 @@ def _csv_rows(text):
 
 
 def _json_rows(text):
+    if json_depth_exceeds(text):
+        _reject("The file is not a catalogue: its JSON is nested more than %d levels deep." % JSON_MAX_DEPTH)
     try:
         document = json.loads(text)
-    except (json.JSONDecodeError, RecursionError) as error:
-        _reject("The file is not valid JSON (%s)." % getattr(error, "msg", "too deeply nested"))
+    except json.JSONDecodeError as error:
+        _reject("The file is not valid JSON (%s)." % error.msg)
     if isinstance(document, dict) and isinstance(document.get("microcredentials"), list):
         document = document["microcredentials"]
     if not isinstance(document, list):
@@ -144,18 +140,28 @@ def _json_rows(text):
         for name, value in item.items():
             if name not in CONTRACT_FIELDS:
                 continue
-            cells = value if isinstance(value, list) else [value]
-            if any(isinstance(cell, str) and FORMULA.match(cell) for cell in cells):
-                problems.append({"row": number, "field": name, "problem": _formula_problem()})
+            problem = _cell_problem(value if isinstance(value, list) else [value])
+            if problem:
+                problems.append({"row": number, "field": name, "problem": problem})
                 continue
             data[name] = value
         rows.append((number, data, problems))
     return rows
 
 
-def _formula_problem():
-    return ("This cell starts like a spreadsheet formula (=, +, -, @). Remove the leading character "
-            "or put the text in words.")
+def _cell_problem(texts):
+    """Why a cell (its text, and each item of a list) cannot be imported, or None: characters
+    no text may hold (config/input_guards.py; the model refuses the rest), or a start a
+    spreadsheet would run as a formula (config/spreadsheet_csv.py), refused rather than
+    silently changed, so what the agency assesses is exactly what the provider sent."""
+    for text in texts:
+        problem = text_problem(text)
+        if problem:
+            return problem
+    if any(starts_like_formula(text) for text in texts):
+        return ("This cell starts like a spreadsheet formula (=, +, -, @, even after spaces). Remove the "
+                "leading character or put the text in words.")
+    return None
 
 
 def _too_many():

@@ -1,6 +1,10 @@
 """What an uploaded file really is, judged by its first bytes and structure, never its name."""
 
+import os
 import zipfile
+
+from django.core.exceptions import SuspiciousFileOperation
+from django.utils.text import get_valid_filename
 
 # (content type, extension, label) for each kind of file the agency accepts.
 PDF = ("application/pdf", "pdf", "PDF")
@@ -10,6 +14,25 @@ DOCX = ("application/vnd.openxmlformats-officedocument.wordprocessingml.document
 ODT = ("application/vnd.oasis.opendocument.text", "odt", "OpenDocument text (ODT)")
 
 ACCEPTED_LABELS = "PDF, DOCX, ODT, PNG or JPEG"
+KINDS = (PDF, PNG, JPEG, DOCX, ODT)
+
+
+def extension_for(content_type):
+    """The extension files of this accepted content type are stored and downloaded with."""
+    return next((extension for kind, extension, _label in KINDS if kind == content_type), "bin")
+
+
+def display_name(name, extension):
+    """The uploader's name for the file, kept for display only: its folders and any character
+    unsafe in a file name or a header dropped, and its extension replaced by the one of what
+    the file is (a PDF named poly.html is shown and downloaded as poly.pdf)."""
+    base = os.path.basename((name or "").replace("\\", "/"))
+    stem = base.rsplit(".", 1)[0] if "." in base else base
+    try:
+        stem = get_valid_filename(stem.strip(". "))[:200].strip(".")
+    except SuspiciousFileOperation:  # nothing usable was left
+        stem = ""
+    return "%s.%s" % (stem or "file", extension)
 
 
 def sniff(upload):

@@ -17,6 +17,7 @@ from django.db import models
 from django.utils import timezone
 
 from accounts.models import Organisation
+from config.input_guards import text_problem
 
 
 class Framework(models.Model):
@@ -92,6 +93,10 @@ def _list_of_text(value, what):
         raise ValidationError("Give the %s as a list of text." % what)
     if any(not item.strip() for item in value):
         raise ValidationError("Remove the empty %s from the list." % what.rstrip("s"))
+    # Each item is one line of text (config/input_guards.py says which characters that refuses).
+    problem = next((p for p in (text_problem(item, single_line=True) for item in value) if p), None)
+    if problem:
+        raise ValidationError(problem)
 
 
 def validate_learning_outcomes(value):
@@ -224,16 +229,28 @@ class MicroCredential(models.Model):
 
     def clean(self):
         super().clean()
+        errors = self._text_problems()
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
-            raise ValidationError({"ends_on": "The end date must be on or after the start date."})
+            errors["ends_on"] = "The end date must be on or after the start date."
         if (
             self.contact_hours is not None
             and self.learner_effort_hours is not None
             and self.contact_hours > self.learner_effort_hours
         ):
-            raise ValidationError(
-                {"contact_hours": "Contact hours cannot exceed the learner effort, which counts all study."}
-            )
+            errors["contact_hours"] = "Contact hours cannot exceed the learner effort, which counts all study."
+        if errors:
+            raise ValidationError(errors)
+
+    def _text_problems(self):
+        """Characters no text may hold (config/input_guards.py); a CharField is one line (a
+        title reaches the register and letters), a TextField is prose."""
+        problems = {}
+        for field in self._meta.concrete_fields:
+            if isinstance(field, models.CharField | models.TextField):
+                problem = text_problem(getattr(self, field.attname), single_line=isinstance(field, models.CharField))
+                if problem:
+                    problems[field.name] = problem
+        return problems
 
     @property
     def is_locked(self):

@@ -7,7 +7,6 @@ reader); `_check` then applies the model's own rules so no surface can skip them
 import datetime as dt
 import hashlib
 import logging
-import os
 import uuid
 from decimal import Decimal, InvalidOperation
 
@@ -19,7 +18,6 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Value
 from django.utils import timezone
-from django.utils.text import get_valid_filename
 
 from accounts.permissions import is_approver, is_provider
 from config.broker import task_delay_on_commit
@@ -208,15 +206,10 @@ def attachment_add(*, actor, microcredential, kind, upload):
     for chunk in upload.chunks():
         digest.update(chunk)
     upload.seek(0)
-    original = os.path.basename(upload.name or "") or "file." + extension
-    try:
-        original = get_valid_filename(original)[:200]
-    except Exception:  # noqa: BLE001 - a name made only of unusable characters
-        original = "file." + extension
     attachment = Attachment(
         microcredential=current,
         kind=kind,
-        original_name=original,
+        original_name=file_kinds.display_name(upload.name, extension),
         content_type=content_type,
         size=upload.size,
         sha256=digest.hexdigest(),

@@ -1,14 +1,15 @@
 """The stacking calculator's result as files a registrar keeps with the learner's record: CSV
 rows for a spreadsheet or a student system, and a one-page PDF summary to file."""
 
-import csv
 import hashlib
-import io
 
 from django.conf import settings
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.http import content_disposition_header
+
+from config.spreadsheet_csv import csv_download, csv_text
 
 from .letters.render import html_to_pdf, long_date
 
@@ -18,26 +19,6 @@ STACK_COLUMNS = [
     "position", "code", "completed_on", "reference", "title", "provider", "level", "credits",
     "transfer_category", "status", "counted", "problem", "problem_detail",
 ]
-
-# A cell a spreadsheet would run as a formula (titles are written by providers).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(value):
-    """Text as a spreadsheet shows it, never as a formula it runs (OWASP, CSV injection)."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
-def csv_text(columns, rows) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([spreadsheet_safe("" if value is None else value) for value in row])
-    return out.getvalue()
-
 
 def credits_text(value):
     """4.0 → "4", 4.5 → "4.5", as the pages show credits."""
@@ -59,7 +40,7 @@ def stack_csv(stack) -> str:
             terms.transfer_category if terms else "", assessment.status if assessment else "",
             "yes" if item.counted else "no", item.problem or "", item.problem_text or "",
         ])
-    return csv_text(STACK_COLUMNS, rows)
+    return csv_text(rows, header=STACK_COLUMNS)
 
 
 def stack_pdf(stack, *, run_by, run_at=None) -> bytes:
@@ -87,11 +68,10 @@ def stack_pdf(stack, *, run_by, run_at=None) -> bytes:
 
 
 def download(content, *, content_type, filename):
-    """An export as a file to save (the page's and the API's answer alike). A CSV starts with
-    a byte-order mark, as the dashboard's does: spreadsheet programs otherwise read UTF-8
-    (accented titles, en dashes) as Latin-1."""
+    """An export as a file to save (the page's and the API's answer alike); a CSV as
+    config.spreadsheet_csv writes it."""
     if content_type.startswith("text/csv"):
-        content = "\ufeff" + content
+        return csv_download(content, filename=filename)
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = 'attachment; filename="%s"' % filename
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     return response

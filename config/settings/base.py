@@ -42,6 +42,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: the policy header on every answer, the refusals below included.
+    "csp.middleware.CSPMiddleware",
+    "config.errors.ApiErrorsAsJsonMiddleware",
+    # Before anything reads the body (config/request_limits.py).
+    "config.request_limits.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -50,7 +55,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After authentication and messages: the refusal page is drawn like any other page.
-    "config.errors.NulParameterMiddleware",
+    "config.errors.ParameterGuardMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.errors.DomainErrorMiddleware",
 ]
@@ -201,6 +206,15 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["config.api.AnonThrottle", "config.api.UserThrottle"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "config.errors.api_exception_handler",
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "config.renderers.PolicyBrowsableAPIRenderer",
+    ],
+    "DEFAULT_PARSER_CLASSES": [
+        "config.parsers.GuardedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DATETIME_FORMAT": "iso-8601",
     "DATE_FORMAT": "iso-8601",
     "COERCE_DECIMAL_TO_STRING": False,
@@ -223,7 +237,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "config.errors.schema_documents_nul_guard",
+        "config.errors.schema_documents_guards",
     ],
     "ENUM_NAME_OVERRIDES": {
         "AttachmentKindEnum": "credentials.models.Attachment.Kind",
@@ -264,3 +278,37 @@ LETTER_SWEEP_GRACE_MINUTES = env.int("LETTER_SWEEP_GRACE_MINUTES", default=5)
 # Catalogue import: beyond these a file is refused whole, before any row is validated.
 CATALOGUE_IMPORT_MAX_ROWS = env.int("CATALOGUE_IMPORT_MAX_ROWS", default=10_000)
 CATALOGUE_IMPORT_MAX_BYTES = 20 * 1024 * 1024
+
+# Request bodies (config/request_limits.py): refused with 413 from their declared length.
+# Every URL takes REQUEST_BODY_MAX_BYTES (JSON and forms; Django's own form-field limit
+# agrees); the uploads take their largest file plus room for the multipart envelope: a
+# letter (credentials/letters/verify.py MAX_LETTER_BYTES, 10 MB), an attachment
+# (credentials/services.py ATTACHMENT_MAX_BYTES, 10 MB), a catalogue (above, 20 MB).
+REQUEST_BODY_MAX_BYTES = 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_BYTES
+_MULTIPART_ROOM = 256 * 1024
+REQUEST_BODY_LIMITS = {
+    **dict.fromkeys(["api-verify-letter", "register:verify"], 10 * 1024 * 1024 + _MULTIPART_ROOM),
+    **dict.fromkeys(["api-microcredential-attachments", "credentials:attachment-upload"],
+                    10 * 1024 * 1024 + _MULTIPART_ROOM),
+    **dict.fromkeys(["api-catalogue-import", "credentials:import"], CATALOGUE_IMPORT_MAX_BYTES + _MULTIPART_ROOM),
+}
+
+# Content-Security-Policy (django-csp 4) on every page: scripts and styles only from this
+# site's files, never inline; nothing may frame the pages, and forms post only here.
+# Swagger UI's inline style is moved to a file (templates/api/swagger_ui.html) and its
+# start-up script is served as a file by drf-spectacular's split view (config/urls.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],  # /api/docs/ adds data: (config/urls.py)
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}

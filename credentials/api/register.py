@@ -47,7 +47,7 @@ REGISTER_FILTERS = [
 
 def register_filter(queryset, params):
     """The contract's filters; a value that cannot match (an unknown status) simply finds nothing.
-    A NUL character never gets here: config.errors.NulParameterMiddleware answers 400 first."""
+    A NUL character never gets here: config.errors.ParameterGuardMiddleware answers 400 first."""
     for name, lookup in (("level", "level_id"), ("field_of_study", "field_of_study_id"),
                          ("status", "status"), ("transfer_category", "transfer_category")):
         value = (params.get(name) or "").strip()
@@ -138,7 +138,8 @@ class VerifyCodeView(APIView):
     renderer_classes = [JSONRenderer]
     content_negotiation_class = JsonOnly
 
-    @extend_schema(responses={200: VerificationSerializer, **document_errors(404, 429)})
+    # 405: a "code" that is the name of a sibling upload endpoint (letter, bulk) reaches it.
+    @extend_schema(responses={200: VerificationSerializer, **document_errors(404, 405, 429)})
     def get(self, request, code):
         facts = selectors.verification_by_code(code)
         if facts is None:

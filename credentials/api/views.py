@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 from accounts.permissions import is_agency_staff, is_provider, require
 from config.errors import document_errors
 
-from .. import catalogue, selectors, services
+from .. import catalogue, file_kinds, selectors, services
 from ..completeness import completeness
 from .serializers import (
     AttachmentSerializer,
@@ -138,10 +138,12 @@ class AttachmentFileView(APIView):
 
 
 def attachment_response(attachment):
+    # Named by what the file is, whatever name it came with: rows stored before names took
+    # the detected extension get it here (FileResponse writes the header safely).
     response = FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,
-        filename=attachment.original_name,
+        filename=file_kinds.display_name(attachment.original_name, file_kinds.extension_for(attachment.content_type)),
         content_type=attachment.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"

@@ -30,7 +30,7 @@
     var meter = aside.querySelector("[data-meter]");
     meter.classList.toggle("agency-meter--ready", result.missing_required.length === 0);
     meter.querySelector("[role=progressbar]").setAttribute("aria-valuenow", result.score);
-    meter.querySelector(".agency-meter__fill").style.width = result.score + "%";
+    meter.querySelector(".agency-meter__fill").setAttribute("width", result.score + "%");
     meter.querySelector("[data-score]").textContent = result.score + "%";
 
     var missing = el("div", { "data-missing": "" });

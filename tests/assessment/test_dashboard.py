@@ -152,3 +152,21 @@ def test_an_anonymous_visitor_is_sent_to_sign_in(client):
 def test_the_dashboard_is_in_the_agency_staffs_navigation(client, role, sees):
     client.force_login(UserFactory(role=role))
     assert ('href="/dashboard/"' in client.get("/").content.decode()) is sees
+
+
+def test_the_csv_neutralises_a_title_that_starts_like_a_formula(client, settings, tmp_path, signing_var_dir):
+    """A provider writes the title; a spreadsheet opening the export must show it, not run it."""
+    from tests.credentials.register_world import issue, people
+    from tests.factories import MicroCredentialFactory
+
+    settings.MEDIA_ROOT, settings.VAR_DIR = tmp_path, signing_var_dir
+    staff = people()
+    # Current from 2 March 2026: its review is due 2 March 2027, overdue on TODAY and listed.
+    for title in ('=HYPERLINK("http://x","y")', ' +SUM(A1)'):
+        issue(staff, letter=False, microcredential=MicroCredentialFactory(title=title), current_from=D(2026, 3, 2))
+    response = page(client, staff["approver"], "/dashboard/export.csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    titles = {row[1] for row in rows if len(row) > 2 and row[0].startswith("MCA-")}
+    assert titles == {"'=HYPERLINK(\"http://x\",\"y\")", "' +SUM(A1)"}
+    # Figures stay numbers: the counts are not prefixed.
+    assert ["Total", "0"] in rows

@@ -55,7 +55,9 @@ def test_accepted_kinds_are_recognised_by_their_content(api_as, provider, name, 
     response = upload(api_as(provider), microcredential, name, content)
     assert response.status_code == 201, response.json()
     assert response.json()["content_type"] == content_type
-    assert response.json()["original_name"] == name
+    # The name is kept for display, with the extension of what the file is.
+    assert response.json()["original_name"].rsplit(".", 1)[0] == name.rsplit(".", 1)[0]
+    assert response.json()["original_name"].rsplit(".", 1)[1] in ("pdf", "png", "jpg", "docx", "odt")
     attachment = Attachment.objects.get()
     # The stored name is ours, with the extension of what the content really is.
     assert not attachment.file.name.endswith(name)
@@ -112,3 +114,55 @@ def test_uploaded_files_are_not_served_from_any_public_url(client, api_as, provi
     upload(api_as(provider), microcredential, "outline.pdf", PDF)
     stored = Attachment.objects.get().file.name
     assert client.get("/media/" + stored).status_code == 404
+
+
+def _download(client, attachment):
+    return client.get("/api/v1/microcredentials/%d/attachments/%d/file/" % (attachment.microcredential_id, attachment.pk))
+
+
+def test_a_pdf_named_poly_html_is_stored_and_downloaded_as_pdf(api_as, client, provider):
+    microcredential = MicroCredentialFactory(created_by=provider)
+    response = upload(api_as(provider), microcredential, "poly.html", PDF)
+    assert response.status_code == 201
+    assert response.json()["original_name"] == "poly.pdf"
+    attachment = Attachment.objects.get()
+    assert attachment.file.name.endswith(".pdf") and attachment.original_name == "poly.pdf"
+    api = _download(api_as(provider), attachment)
+    assert api["Content-Type"] == "application/pdf"
+    assert api["Content-Disposition"] == 'attachment; filename="poly.pdf"'
+    client.force_login(provider)
+    page = client.get("/microcredentials/%d/attachments/%d/" % (microcredential.pk, attachment.pk))
+    assert page["Content-Disposition"] == 'attachment; filename="poly.pdf"'
+
+
+def test_an_older_file_stored_under_its_uploaders_extension_downloads_as_its_kind(api_as, provider):
+    from django.core.files.base import ContentFile
+
+    microcredential = MicroCredentialFactory(created_by=provider)
+    attachment = Attachment(microcredential=microcredential, kind="curriculum", original_name="poly.html",
+                            content_type="application/pdf", size=len(PDF), sha256="0" * 64, uploaded_by=provider)
+    attachment.file.save("poly.html", ContentFile(PDF), save=True)
+    response = _download(api_as(provider), attachment)
+    assert response["Content-Disposition"] == 'attachment; filename="poly.pdf"'
+    assert response["Content-Type"] == "application/pdf"
+
+
+@pytest.mark.parametrize(("name", "shown", "disposition"), [
+    ('report"; filename="evil.html', "report_filenameevil.pdf", 'attachment; filename="report_filenameevil.pdf"'),
+    ("line\r\nX-Injected: yes.html", "lineX-Injected_yes.pdf", 'attachment; filename="lineX-Injected_yes.pdf"'),
+    ("Résumé du cours.PDF", "Résumé_du_cours.pdf", "attachment; filename*=utf-8''R%C3%A9sum%C3%A9_du_cours.pdf"),
+    ("....html", "file.pdf", 'attachment; filename="file.pdf"'),
+    ("noextension", "noextension.pdf", 'attachment; filename="noextension.pdf"'),
+])
+def test_the_download_name_cannot_inject_headers(api_as, provider, name, shown, disposition):
+    """The service sees whatever name a client sent (the multipart parser already drops some
+    characters; the name here reaches the service as is)."""
+    from credentials.services import attachment_add
+
+    microcredential = MicroCredentialFactory(created_by=provider)
+    attachment = attachment_add(actor=provider, microcredential=microcredential, kind="curriculum",
+                                upload=SimpleUploadedFile(name, PDF))
+    assert attachment.original_name == shown
+    download = _download(api_as(provider), attachment)
+    assert download["Content-Disposition"] == disposition
+    assert "X-Injected" not in download.headers

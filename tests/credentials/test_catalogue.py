@@ -186,3 +186,78 @@ def test_semicolon_separated_csv_from_a_french_canadian_spreadsheet_is_read(api_
     microcredential = MicroCredential.objects.get()
     assert (microcredential.title, microcredential.languages) == ("Sécurité des robots", ["fr", "en"])
     assert microcredential.description == "Travail sûr, près des robots"
+
+
+@pytest.mark.parametrize("cell", [" =1+1", "\t=1+1", "\u00a0@SUM(A1)", "\r+1"])
+def test_a_formula_behind_leading_spaces_or_controls_is_refused(api_as, provider, cell):
+    response = post(api_as(provider), csv_bytes([{**GOOD_ROW, "description": cell}]))
+    assert response.status_code == 400
+    assert [(e["field"], "formula" in e["problem"]) for e in response.json()["errors"]] == [("description", True)]
+    assert not MicroCredential.objects.exists()
+
+
+@pytest.mark.parametrize("field", ["learning_outcomes", "skills"])
+def test_a_formula_in_a_list_item_is_refused_in_csv(api_as, provider, field):
+    response = post(api_as(provider), csv_bytes([{**GOOD_ROW, field: 'Weld safely|=HYPERLINK("http://x","y")'}]))
+    assert response.status_code == 400
+    assert [(e["field"], "formula" in e["problem"]) for e in response.json()["errors"]] == [(field, True)]
+    assert not MicroCredential.objects.exists()
+
+
+def test_a_formula_in_a_list_item_is_refused_in_json(api_as, provider):
+    item = {"title": "Welding", "skills": ["Weld safely", " -2+3+cmd|' /C calc'!A0"]}
+    response = post(api_as(provider), json.dumps([item]).encode(), name="c.json")
+    assert response.status_code == 400
+    assert [(e["field"], "formula" in e["problem"]) for e in response.json()["errors"]] == [("skills", True)]
+
+
+def _padding_rows(count):
+    return [{**GOOD_ROW, "title": "Padding course %d" % n} for n in range(count)]
+
+
+@pytest.mark.parametrize("field", ["learning_outcomes", "skills", "title", "description"])
+def test_a_nul_past_the_first_4_kb_of_a_csv_is_reported_not_a_500(api_as, provider, field):
+    rows = _padding_rows(5) + [{**GOOD_ROW, field: "Weld safely|Cut\x00metal"}]
+    content = csv_bytes(rows)
+    assert content.index(b"\x00") > 4096
+    response = post(api_as(provider), content)
+    assert response.status_code == 400
+    assert [(e["row"], e["field"]) for e in response.json()["errors"]] == [(7, field)]
+    assert "NUL" in response.json()["errors"][0]["problem"]
+    assert not MicroCredential.objects.exists()
+
+
+@pytest.mark.parametrize("field", ["learning_outcomes", "skills"])
+def test_a_nul_in_a_json_list_item_past_the_first_4_kb_is_reported_not_a_500(api_as, provider, field):
+    items = [{"title": "Padding course %d" % n, "description": "x" * 500} for n in range(10)]
+    items.append({"title": "Welding", field: ["Weld safely", "Cut\x00metal"]})
+    content = json.dumps(items).encode()  # JSON writes the NUL as the escape \u0000
+    response = post(api_as(provider), content, name="c.json")
+    assert response.status_code == 400
+    assert [(e["row"], e["field"]) for e in response.json()["errors"]] == [(11, field)]
+    assert not MicroCredential.objects.exists()
+
+
+@pytest.mark.parametrize("text", ["Safety \u202eSDRAWKCAB\u202c", "Safety\u2067 x\u2069", "Safety\u200f"])
+def test_a_bidi_control_in_a_title_is_refused_in_csv_and_json(api_as, provider, text):
+    client = api_as(provider)
+    response = post(client, csv_bytes([{**GOOD_ROW, "title": text}]))
+    assert response.status_code == 400
+    assert [e["field"] for e in response.json()["errors"]] == ["title"]
+    assert "direction" in response.json()["errors"][0]["problem"]
+    response = post(client, json.dumps([{"title": text}]).encode(), name="c.json")
+    assert response.status_code == 400
+    assert [e["field"] for e in response.json()["errors"]] == ["title"]
+    assert not MicroCredential.objects.exists()
+
+
+def test_a_plain_negative_number_or_a_hyphenated_word_stays_importable(api_as, provider):
+    response = post(api_as(provider), csv_bytes([{**GOOD_ROW, "prerequisites": "Grade-12 mathematics",
+                                                   "credential_expiry": "3 years"}]))
+    assert response.status_code == 201, response.json()
+
+
+def test_a_json_catalogue_nested_100000_deep_is_refused_with_a_reason(api_as, provider):
+    response = post(api_as(provider), b"[" * 100_000 + b"]" * 100_000, name="c.json")
+    assert response.status_code == 400
+    assert "nested" in response.json()["detail"]
