@@ -72,7 +72,7 @@ class User(AbstractBaseUser):
     email = models.EmailField("email address", max_length=254, unique=True)
     name = models.CharField(max_length=200, blank=True)
     role = models.CharField(max_length=20, choices=Role.choices)
-    # The language of the pages and the emails this person gets (product.md, two official languages).
+    # The language of the pages and the emails this person gets (docs/rules.md, "Two official languages").
     language = models.CharField(max_length=2, choices=Language.choices, default=Language.ENGLISH)
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="members"

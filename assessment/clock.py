@@ -1,4 +1,4 @@
-"""The ten-business-day clock: pure functions over dates (product.md, "The ten-business-day clock").
+"""The ten-business-day clock: pure functions over dates (docs/rules.md, "The ten-business-day clock").
 
 Nothing here touches the database, settings or the wall clock: callers pass the calendar and
 "today". `assessment.calendar.agency_calendar()` gives the agency's calendar (with its closure
@@ -178,7 +178,7 @@ def _offset(starts: np.ndarray, counts: np.ndarray, calendar: BusinessCalendar) 
 
 @dataclass(frozen=True)
 class ClockState:
-    """The `sla` object of an application in the API (contract.md)."""
+    """The `sla` object of an application in the API (docs/api.md, "Applications")."""
 
     status: str
     due_date: dt.date | None

@@ -1,5 +1,5 @@
 """The casework: an application about one micro-credential, moved through its states
-(product.md, "The case workflow"), its history, information requests, recommendations and
+(docs/rules.md, "The case workflow"), its history, information requests, recommendations and
 the outbox of emails the workflow sends."""
 
 import uuid
@@ -196,7 +196,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
     @property
     def register_entry(self):
         """The assessment the case is about in the register: the one its approval issued, or
-        for a review case the one under review (contract.md, "Applications")."""
+        for a review case the one under review (docs/api.md, "Applications")."""
         return self.reviewed_assessment if self.is_review else self.assessment
 
     @property
@@ -283,7 +283,7 @@ def _state_label(value):
 
 class InformationRequest(models.Model):
     """The assessor's question and the provider's answer. It is also the clock's pause:
-    from `requested_on` to `responded_on` (product.md, "The ten-business-day clock")."""
+    from `requested_on` to `responded_on` (docs/rules.md, "The ten-business-day clock")."""
 
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="information_requests")
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -402,7 +402,7 @@ class InternalNote(models.Model):
 
 class OutboxMessage(models.Model):
     """One email to one person, written in the transaction of the change that caused it and
-    sent after commit by `assessment.tasks.outbox_send` (architecture.md, "Email and
+    sent after commit by `assessment.tasks.outbox_send` (docs/architecture.md, "Email and
     reminders"; the sending policy is in outbox.py).
 
     `key` names the reason for the email (`application:42:submitted`, `sla:42:at_risk`,

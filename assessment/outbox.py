@@ -1,5 +1,5 @@
 """The outbox: every email is first a row, written in the transaction of the change that
-caused it, and sent after commit by a Celery task (architecture.md, "Email and reminders").
+caused it, and sent after commit by a Celery task (docs/architecture.md, "Email and reminders").
 
 Any part of the system enqueues with its own key; the key says why the email exists
 (`application:42:submitted`, `sla:42:at_risk`, `review:7:2:30`), and each person it goes to
@@ -7,9 +7,9 @@ gets a row of their own (unique on key and address): one message per person, nev
 message with everyone in To. Once a key has rows, enqueueing it again adds nothing, so a
 sweep or a transition run twice decides nothing twice.
 
-The policy for all outbox mail is **at most once** (product.md: reminders go at most once):
-a message the SMTP server may already have is never sent again by the machinery; only a
-person can decide to resend it. In detail:
+The policy for all outbox mail is **at most once** (docs/rules.md, "Email"): a message the SMTP
+server may already have is never sent again by the machinery; only a person can decide to
+resend it. In detail:
 - A row is sent only by the process that claimed it: one conditional UPDATE moves it from
   `pending` to `sending` with a fresh claim token, so two tasks (a duplicate delivery, a
   retry, the flush) never both talk to SMTP about it. A row goes back to `pending` only

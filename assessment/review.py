@@ -1,4 +1,4 @@
-"""Periodic review (product.md, "Periodic review"): the daily sweep that opens review cases,
+"""Periodic review (docs/rules.md, "Periodic review"): the daily sweep that opens review cases,
 reminds providers and lapses what was not reviewed, and what a review's outcome does to the
 register entry.
 

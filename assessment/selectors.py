@@ -281,7 +281,7 @@ def _days(n):
 
 
 def clock_history(application, *, today, calendar) -> ClockHistory | None:
-    """The clock of one case told as events, oldest first (product.md, "The ten-business-day
+    """The clock of one case told as events, oldest first (docs/rules.md, "The ten-business-day
     clock"): started, each pause and its end, the due date, the decision. Reads the pauses
     the case's selector prefetched; None for a draft (no clock yet)."""
     if application.submitted_at is None:

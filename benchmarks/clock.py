@@ -1,5 +1,5 @@
 """The daily clock sweep's recompute over 100,000 open cases in PostgreSQL, against a bare read of
-the same rows (architecture.md, "Performance"; target: the recompute costs no more than 3x the read).
+the same rows (docs/architecture.md, "Performance"; target: the recompute costs no more than 3x the read).
 
 The cases (and their pauses: about half paused once, a tenth twice, a third of the latest
 pauses unanswered) are bulk-created in one transaction that is rolled back at the end. Their

@@ -1,5 +1,5 @@
 """The clock's bulk recompute over 100,000 synthetic open cases, against a bare read of the same
-arrays (architecture.md, "Performance"; target: the recompute costs no more than 3x the read).
+arrays (docs/architecture.md, "Performance"; target: the recompute costs no more than 3x the read).
 
 The benchmark over Application rows in PostgreSQL is `benchmarks/clock.py`; this one measures
 the clock core alone, on the arrays a sweep would fetch:

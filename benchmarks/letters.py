@@ -1,6 +1,6 @@
 """One letter issued (template, QR code, WeasyPrint render, pyHanko signature, SHA-256, stored
 through Django's storage API) against the bare WeasyPrint render of the same HTML
-(architecture.md, "Performance"; target: issuing costs no more than 1.2x the bare render).
+(docs/architecture.md, "Performance"; target: issuing costs no more than 1.2x the bare render).
 
 Both sides reuse one FontConfiguration, as a worker does. The two are interleaved, so drift
 in the machine's speed touches both alike; medians are compared.

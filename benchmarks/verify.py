@@ -1,5 +1,5 @@
 """Verification by code under concurrent load against a trivial Django JSON view (/healthz)
-on the same gunicorn server, with 100,000 assessments in PostgreSQL (architecture.md,
+on the same gunicorn server, with 100,000 assessments in PostgreSQL (docs/architecture.md,
 "Performance"; target: verification keeps at least 0.8x the trivial view's throughput).
 
 The data lives in its own database (`bench_verify` by default), created, filled with

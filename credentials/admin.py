@@ -12,7 +12,7 @@ class LevelInline(admin.TabularInline):
 
 @admin.register(Framework)
 class FrameworkAdmin(admin.ModelAdmin):
-    """Administrators maintain frameworks (product.md: "Frameworks are data")."""
+    """Administrators maintain frameworks (docs/rules.md, "Levels and credit": frameworks are data)."""
 
     list_display = ["code", "name", "is_default", "position"]
     inlines = [LevelInline]

@@ -6,7 +6,7 @@ The API, the provider's live meter, the assessor's page and `application_submit`
 
 from .models import title_problem
 
-# The elements product.md requires before submission, by contract field name, in form order.
+# The elements docs/rules.md requires before submission, by contract field name, in form order.
 REQUIRED = [
     "title",
     "description",

@@ -1,5 +1,5 @@
 """What credentials tells the apps above it. credentials never imports the casework
-(architecture.md: assessment → credentials → accounts), so a change the casework must act on
+(docs/architecture.md: assessment → credentials → accounts), so a change the casework must act on
 is announced here and the casework connects to it in its AppConfig.ready."""
 
 from django.dispatch import Signal

@@ -1,4 +1,4 @@
-"""Terms over time (product.md): an assessment's level, credit, transfer category and subject
+"""Terms over time (docs/rules.md): an assessment's level, credit, transfer category and subject
 area belong to a period. Issuing opens the first period; a later decision that changes them
 (a renewal, later a varied decision) closes the open period and opens a new one. Nothing is
 rewritten, so a learner is always credited at the terms of the day they completed.

@@ -21,7 +21,7 @@ class ApplicationCreateSerializer(serializers.Serializer):
     )
 
 
-# The actions' bodies (contract.md, "Applications"). The services check the rules; these
+# The actions' bodies (docs/api.md, "Applications"). The services check the rules; these
 # only turn JSON into values and name the field that is wrong.
 class WithdrawSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=5000)
@@ -165,7 +165,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
     assigned_to = PersonSerializer(read_only=True, allow_null=True)
     sla = serializers.SerializerMethodField()
     recommendation = serializers.SerializerMethodField()
-    # For a review case, the entry under review from the moment the case opens (contract.md).
+    # For a review case, the entry under review from the moment the case opens (docs/api.md).
     assessment = AssessmentRefSerializer(source="register_entry", read_only=True, allow_null=True)
     review = serializers.SerializerMethodField()
     events = EventSerializer(many=True, read_only=True)

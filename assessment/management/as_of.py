@@ -1,4 +1,4 @@
-"""The sweeps' `--as-of DATE` option: run as if today were that date (contract.md)."""
+"""The sweeps' `--as-of DATE` option: run as if today were that date (docs/api.md, "Management commands")."""
 
 import argparse
 import datetime as dt

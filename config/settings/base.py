@@ -1,4 +1,4 @@
-"""Settings shared by every environment, all read from the environment (see contract.md)."""
+"""Settings shared by every environment, all read from the environment (docs/api.md lists them)."""
 
 from datetime import timedelta
 from pathlib import Path
@@ -250,7 +250,7 @@ SPECTACULAR_SETTINGS = {
 CREDITS_MIN = 0.5
 CREDITS_MAX = 40
 
-# Periodic review (product.md, "Periodic review"); admins change the schedule here. Days are
+# Periodic review (docs/rules.md, "Periodic review"); admins change the schedule here. Days are
 # counted from the review due date: positive before it, negative after it.
 REVIEW_OPENS_DAYS_BEFORE = env.int("REVIEW_OPENS_DAYS_BEFORE", default=90)
 REVIEW_REMINDER_DAYS = tuple(env.list("REVIEW_REMINDER_DAYS", cast=int, default=[90, 30, 7, 0, -7]))

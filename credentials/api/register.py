@@ -1,5 +1,6 @@
-"""The register, verification and stacking APIs (contract.md, "Register of assessments" and
-"Verification"). Thin: scope through selectors, act through services."""
+"""The register, verification and stacking APIs (docs/api.md, "Register of assessments",
+"Verification" and "Stacking and bulk verification"). Thin: scope through selectors, act
+through services."""
 
 from django.http import FileResponse, HttpResponse
 from drf_spectacular.types import OpenApiTypes

@@ -22,7 +22,7 @@ from weasyprint.urls import URLFetcher
 ASSESSMENT_TEMPLATE = "letters/assessment_letter.html"
 DECISION_TEMPLATE = "letters/decision_letter.html"
 
-# Labels of the values the recommendation stores as codes (product.md, "Levels and credit").
+# Labels of the values the recommendation stores as codes (docs/rules.md, "Levels and credit").
 TRANSFER_CATEGORY_LABELS = {
     "vocational_certificate": "Vocational certificate",
     "lower_division": "Lower-division undergraduate",

@@ -1,4 +1,4 @@
-"""The calendar and the ten-business-day clock over real Ontario dates (product.md)."""
+"""The calendar and the ten-business-day clock over real Ontario dates (docs/rules.md)."""
 
 import datetime as dt
 

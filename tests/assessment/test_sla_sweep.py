@@ -1,4 +1,4 @@
-"""The daily clock sweep (contract.md, `sla_sweep`): recompute open clocks in bulk, alert each
+"""The daily clock sweep (docs/api.md, `sla_sweep`): recompute open clocks in bulk, alert each
 case once when it is at risk and once when it breaches, through the outbox."""
 
 import datetime as dt

@@ -1,4 +1,4 @@
-"""Terms over time (product.md): an assessment's level, credits, transfer category and subject
+"""Terms over time (docs/rules.md): an assessment's level, credits, transfer category and subject
 area belong to a period; a renewal that changes them closes the open period and opens a new
 one, and the stacking calculator counts a completion at the terms of its period."""
 
