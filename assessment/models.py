@@ -483,7 +483,8 @@ class DecisionLetter(models.Model):
     code (it names no assessment). One per case, produced once, never replaced."""
 
     application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="decision_letter")
-    # Under MEDIA_ROOT, which no URL serves: the case's API view serves it to those who may see the case.
+    # In the default storage (MEDIA_ROOT or the private bucket), which no URL serves: the case's
+    # API view serves it to those who may see the case.
     file = models.FileField(upload_to="decision-letters/%Y/", max_length=300)
     sha256 = models.CharField(max_length=64)
     size = models.PositiveIntegerField()

@@ -266,8 +266,8 @@ class Attachment(models.Model):
 
     microcredential = models.ForeignKey(MicroCredential, on_delete=models.PROTECT, related_name="attachments")
     kind = models.CharField(max_length=30, choices=Kind.choices)
-    # Stored through the default storage under MEDIA_ROOT, which no URL serves: downloads go
-    # through a view that checks who is asking.
+    # In the default storage (MEDIA_ROOT or the private bucket, config/object_storage.py), which
+    # no URL serves: downloads go through a view that checks who is asking.
     file = models.FileField(upload_to="attachments/%Y/%m/", max_length=300)
     original_name = models.CharField(max_length=255)
     content_type = models.CharField(max_length=100)
@@ -449,8 +449,8 @@ class Letter(models.Model):
     assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="letters")
     version = models.PositiveSmallIntegerField()
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ASSESSMENT)
-    # Stored through the default storage under MEDIA_ROOT, which no URL serves: the letter
-    # view finds the file by its assessment.
+    # In the default storage (MEDIA_ROOT or the private bucket, config/object_storage.py), which
+    # no URL serves: the letter view finds the file by its assessment.
     file = models.FileField(upload_to="letters/%Y/", max_length=300)
     sha256 = models.CharField(max_length=64, db_index=True)
     size = models.PositiveIntegerField()

@@ -5,6 +5,8 @@ from pathlib import Path
 
 import environ
 
+from config.object_storage import s3_storage
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 # Development state: the embedded database, the development signing key, uploaded files.
 VAR_DIR = Path(environ.Env().str("DJANGO_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -130,6 +132,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+# With a bucket, every web and worker machine shares the files (config/object_storage.py).
+S3_BUCKET = env("S3_BUCKET", default="")
+if S3_BUCKET:
+    STORAGES["default"] = s3_storage(bucket=S3_BUCKET, endpoint_url=env("S3_ENDPOINT_URL", default=""))
 
 # Redis is the broker and the cache when configured; without it, tasks run inline.
 REDIS_URL = env("REDIS_URL", default="")
