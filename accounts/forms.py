@@ -7,6 +7,7 @@ from config.client_address import client_address
 from config.forms import OntarioFormMixin
 
 from .lockout import SignInAttempt, TooManyFailures
+from .models import User, canonical_email
 
 
 class SignInForm(OntarioFormMixin, auth_forms.AuthenticationForm):
@@ -66,6 +67,14 @@ class PasswordResetForm(OntarioFormMixin, auth_forms.PasswordResetForm):
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
     )
+
+    def get_users(self, email):
+        # The account sign-in would find (canonical_email), not Django's case-insensitive match
+        # (NFKC and casefold make "jeſſica@…" the account "jessica@…").
+        return (
+            user for user in User.objects.filter(email=canonical_email(email), is_active=True)
+            if user.has_usable_password()
+        )
 
 
 class SetPasswordForm(OntarioFormMixin, auth_forms.SetPasswordForm):

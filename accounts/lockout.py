@@ -19,8 +19,9 @@ be a failure: a burst of simultaneous guesses cannot all pass the check before a
 counted, and an attempt refused by the lockout never reaches the password check (a correct
 password during the lockout is refused too).
 
-Accounts are keyed by a digest of the lower-cased email, so an address typed for an account
-that does not exist is counted like any other (the answer does not tell which accounts exist).
+Accounts are keyed by a digest of the email as sign-in looks it up (`canonical_email`), so an
+address typed for an account that does not exist is counted like any other (the answer does not
+tell which accounts exist).
 """
 
 import hashlib
@@ -31,6 +32,8 @@ from django.core.cache import cache
 from django.utils.translation import ngettext
 
 from config.errors import DomainError
+
+from .models import canonical_email
 
 SIGN_IN = "sign-in"
 PASSWORD_RESET = "reset"
@@ -59,7 +62,8 @@ class TooManyFailures(DomainError):
 
 
 def _account_ident(email):
-    return hashlib.sha256((email or "").strip().lower().encode()).hexdigest()[:32]
+    # The account as sign-in finds it (canonical_email): one spelling, one counter.
+    return hashlib.sha256(canonical_email(email).encode()).hexdigest()[:32]
 
 
 def _keys(scope, kind, ident):

@@ -29,11 +29,22 @@ class Organisation(models.Model):
         return self.name
 
 
+def canonical_email(email):
+    """The form an email is stored in, and the only form an account is found by when someone
+    signs in, asks for a token or a password reset, and counted by in the lockout.
+
+    An exact match on Python's lower-casing, never the database's case-insensitive match: for
+    PostgreSQL UPPER('ſ') is 'S' and UPPER('ı') is 'I', so `email__iexact` found
+    "jessica@…" for "jeſſica@…", a name the lockout (keyed in Python) counted apart.
+    """
+    return (email or "").strip().lower()
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
     def get_by_natural_key(self, email):
-        return self.get(email__iexact=email)
+        return self.get(email=canonical_email(email))
 
     def provider_staff(self, organisation):
         """The organisation's (an id, or an OuterRef) active provider accounts: the people

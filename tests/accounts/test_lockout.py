@@ -107,3 +107,41 @@ def test_an_empty_form_is_not_a_failed_sign_in(client):
     for _ in range(10):
         assert client.post("/accounts/login/", {"username": user.email, "password": ""}).status_code == 200
     assert page_sign_in(client, user.email, PASSWORD).status_code == 302
+
+
+# Email variants: PostgreSQL's UPPER() folds `ſ` to S and `ı` to I, Python's lower() does not, so
+# an account found case-insensitively in the database escaped the lockout keyed in Python.
+VARIANTS = ["jeſſica.sisson@lambton.example", "jessıca.sısson@lambton.example"]
+
+
+def lock(client, email):
+    for n in range(5):
+        page_sign_in(client, email, "wrong-%d" % n, address="198.51.100.%d" % n)
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_a_locked_account_is_not_signed_in_on_the_page_by_a_unicode_variant_of_its_email(client, variant):
+    user = UserFactory(email="jessica.sisson@lambton.example")
+    lock(client, user.email)
+    response = page_sign_in(client, variant, PASSWORD, address="203.0.113.60")
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+    # The same letters in another case are the same account, and it is locked.
+    assert page_sign_in(client, "Jessica.Sisson@Lambton.example", PASSWORD, address="203.0.113.61").status_code == 429
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_a_locked_account_gets_no_token_for_a_unicode_variant_of_its_email(client, api, variant):
+    user = UserFactory(email="jessica.sisson@lambton.example")
+    lock(client, user.email)
+    response = token(api, variant, PASSWORD, address="203.0.113.60")
+    assert response.status_code == 400
+    assert "not correct" in response.json()["detail"]
+    assert token(api, "JESSICA.SISSON@lambton.example", PASSWORD, address="203.0.113.61").status_code == 429
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_a_unicode_variant_of_an_email_is_another_account_even_unlocked(client, variant):
+    UserFactory(email="jessica.sisson@lambton.example")
+    assert page_sign_in(client, variant, PASSWORD).status_code == 200
+    assert "_auth_user_id" not in client.session
