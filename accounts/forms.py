@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from config.client_address import client_address
 from config.forms import OntarioFormMixin
 
-from .lockout import SignInAttempt, TooManyFailures
+from .lockout import AttemptRefused, SignInAttempt
 from .models import User, canonical_email
 
 
@@ -25,6 +25,8 @@ class SignInForm(OntarioFormMixin, auth_forms.AuthenticationForm):
     }
 
     attempt = None
+    # Why the attempt was refused before the password was checked (lockout.AttemptRefused).
+    refusal = None
 
     def clean(self):
         email, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
@@ -33,8 +35,9 @@ class SignInForm(OntarioFormMixin, auth_forms.AuthenticationForm):
         self.attempt = SignInAttempt(account=email, address=client_address(self.request))
         try:
             self.attempt.begin()
-        except TooManyFailures as exc:
-            raise ValidationError(exc.message, code="locked") from exc
+        except AttemptRefused as exc:
+            self.refusal = exc
+            raise ValidationError(exc.message, code="refused") from exc
         try:
             return super().clean()
         except ValidationError:

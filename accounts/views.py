@@ -13,7 +13,8 @@ from config.client_address import client_address
 
 from . import permissions, second_factor
 from .forms import CodeForm, PasswordResetForm, SetPasswordForm
-from .lockout import PASSWORD_RESET, SignInAttempt, TooManyFailures, account_failures_clear
+from .lockout import PASSWORD_RESET, AttemptRefused, SignInAttempt, account_failures_clear
+from .sign_in import refused_answer
 
 
 class SignOutView(auth_views.LogoutView):
@@ -77,9 +78,9 @@ class PasswordResetView(auth_views.PasswordResetView):
         )
         try:
             attempt.begin()
-        except TooManyFailures as exc:
-            form.add_error(None, ValidationError(exc.message, code="locked"))
-            return self.render_to_response(self.get_context_data(form=form), status=429)
+        except AttemptRefused as exc:
+            form.add_error(None, ValidationError(exc.message, code="refused"))
+            return refused_answer(self.render_to_response(self.get_context_data(form=form)), exc)
         # Every request counts, whether or not the account exists: the limit is on emails.
         attempt.failed()
         # The link is built from SITE_URL, never from the request's Host header.

@@ -145,3 +145,46 @@ def test_a_unicode_variant_of_an_email_is_another_account_even_unlocked(client, 
     UserFactory(email="jessica.sisson@lambton.example")
     assert page_sign_in(client, variant, PASSWORD).status_code == 200
     assert "_auth_user_id" not in client.session
+
+
+def test_a_locked_sign_in_page_says_when_to_try_again(client, settings, time_machine):
+    time_machine.move_to("2026-03-02 10:00:00 -05:00", tick=False)
+    user = UserFactory(email="lee@lambton.example")
+    lock(client, user.email)
+    response = page_sign_in(client, user.email, PASSWORD)
+    assert response.status_code == 429
+    assert response["Retry-After"] == str(settings.LOGIN_LOCKOUT_SECONDS)
+    # Ten minutes later, five are left.
+    time_machine.move_to("2026-03-02 10:10:00 -05:00", tick=False)
+    response = page_sign_in(client, user.email, PASSWORD)
+    assert response.status_code == 429
+    assert response["Retry-After"] == "300"
+    assert "Try again in 5 minutes." in response.content.decode()
+
+
+def test_a_locked_token_request_says_when_to_try_again(client, api, settings, time_machine):
+    time_machine.move_to("2026-03-02 10:00:00 -05:00", tick=False)
+    user = UserFactory(email="lee@lambton.example")
+    lock(client, user.email)
+    response = token(api, user.email, PASSWORD)
+    assert response.status_code == 429
+    assert response["Retry-After"] == str(settings.LOGIN_LOCKOUT_SECONDS)
+    time_machine.move_to("2026-03-02 10:14:30 -05:00", tick=False)
+    response = token(api, user.email, PASSWORD)
+    assert response["Retry-After"] == "30"
+    assert response.json()["detail"] == "Too many failed sign-ins. Try again in 1 minute."
+
+
+def test_a_locked_code_step_and_reset_request_say_when_to_try_again(client, settings):
+    from tests.factories import enrol_second_factor
+
+    settings.LOGIN_FAILURE_LIMIT = 1
+    user = UserFactory(role="assessor")
+    enrol_second_factor(user)
+    page_sign_in(client, user.email, PASSWORD)
+    client.post("/accounts/login/code/", {"code": "000000"}, REMOTE_ADDR="198.51.100.1")
+    response = client.post("/accounts/login/code/", {"code": "000000"}, REMOTE_ADDR="198.51.100.1")
+    assert response.status_code == 429 and response["Retry-After"] == str(settings.LOGIN_LOCKOUT_SECONDS)
+    client.post("/accounts/password-reset/", {"email": user.email})
+    response = client.post("/accounts/password-reset/", {"email": user.email})
+    assert response.status_code == 429 and response["Retry-After"] == str(settings.LOGIN_LOCKOUT_SECONDS)
