@@ -181,8 +181,12 @@ class EnrolmentStepView(_StepView):
         return None
 
     def code_accepted(self, code):
-        return second_factor.totp_enrolment_confirm(user=self.user, code=code)
+        return second_factor.totp_enrolment_confirm(user=self.user, device_id=self.step.get("device"), code=code)
 
     def context(self):
-        device = second_factor.totp_enrolment_start(user=self.user)
+        # The device lives as long as this half sign-in: a new password step makes a new secret.
+        device = second_factor.totp_enrolment_start(user=self.user, device_id=self.step.get("device"))
+        if self.step.get("device") != device.pk:
+            self.step["device"] = device.pk
+            self.request.session[STEP_SESSION_KEY] = self.step
         return {"qr_code": second_factor.qr_code_svg(device), "secret": second_factor.secret_base32(device)}
