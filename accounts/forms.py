@@ -8,6 +8,7 @@ from config.forms import OntarioFormMixin
 
 from .lockout import AttemptRefused, SignInAttempt
 from .models import User, canonical_email
+from .second_factor import code_cleaned
 
 
 class SignInForm(OntarioFormMixin, auth_forms.AuthenticationForm):
@@ -58,7 +59,7 @@ class CodeForm(OntarioFormMixin, forms.Form):
     )
 
     def clean_code(self):
-        code = "".join(self.cleaned_data["code"].split())
+        code = code_cleaned(self.cleaned_data["code"])
         if len(code) != 6 or not code.isdigit():
             raise ValidationError(_("Enter the 6 digits your authenticator app shows."), code="format")
         return code

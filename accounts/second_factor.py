@@ -46,8 +46,14 @@ def qr_code_svg(device):
     )
 
 
+def code_cleaned(text):
+    """A code as typed or pasted, without the spaces, tabs and line breaks people put in it:
+    the one cleaning of the page's form and the API alike."""
+    return "".join((text or "").split())
+
+
 def _code_valid(device, code):
-    code = (code or "").replace(" ", "")
+    code = code_cleaned(code)
     if len(code) != device.digits or not code.isdigit():
         return False
     return device.verify_token(code)

@@ -367,3 +367,17 @@ def test_a_password_reset_ends_an_unfinished_enrolment(client, settings):
     assert secret_on(client.get("/accounts/login/enrol/").content.decode()) != secret_on(page)
     response = client.post("/accounts/login/enrol/", {"code": code_from_the_page(page)})
     assert response.status_code == 200 and signed_in_as(client) is None
+
+
+@pytest.mark.parametrize("spacing", ["{0} {1}", "{0}\t{1}", "{0}\n{1}", " {0}{1}\r\n"])
+def test_a_code_with_spaces_tabs_or_newlines_is_accepted_on_the_api_as_on_the_page(api, client, spacing):
+    user = UserFactory(role="assessor")
+    device = enrol_second_factor(user)
+    code = otp_code(device)
+    typed = spacing.format(code[:3], code[3:])
+    assert ask_token(api, user, otp=typed).status_code == 200
+    password_step(client, user)
+    # The API used this period's code; the page takes the next one, typed the same way.
+    code = otp_code(device, steps=1)
+    response = client.post("/accounts/login/code/", {"code": spacing.format(code[:3], code[3:])})
+    assert response.status_code == 302 and signed_in_as(client) == str(user.pk)
