@@ -179,5 +179,4 @@ __all__ = [
     "api_exception_handler",
     "document_errors",
     "schema_documents_nul_guard",
-    "with_retry_after",
 ]
