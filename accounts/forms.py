@@ -6,7 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from config.client_address import client_address
 from config.forms import OntarioFormMixin
 
-from .lockout import SignInAttempt, TooManyFailures
+from .lockout import AttemptRefused, SignInAttempt
+from .models import User, canonical_email
+from .second_factor import code_cleaned
 
 
 class SignInForm(OntarioFormMixin, auth_forms.AuthenticationForm):
@@ -24,6 +26,8 @@ class SignInForm(OntarioFormMixin, auth_forms.AuthenticationForm):
     }
 
     attempt = None
+    # Why the attempt was refused before the password was checked (lockout.AttemptRefused).
+    refusal = None
 
     def clean(self):
         email, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
@@ -32,8 +36,9 @@ class SignInForm(OntarioFormMixin, auth_forms.AuthenticationForm):
         self.attempt = SignInAttempt(account=email, address=client_address(self.request))
         try:
             self.attempt.begin()
-        except TooManyFailures as exc:
-            raise ValidationError(exc.message, code="locked") from exc
+        except AttemptRefused as exc:
+            self.refusal = exc
+            raise ValidationError(exc.message, code="refused") from exc
         try:
             return super().clean()
         except ValidationError:
@@ -54,7 +59,7 @@ class CodeForm(OntarioFormMixin, forms.Form):
     )
 
     def clean_code(self):
-        code = "".join(self.cleaned_data["code"].split())
+        code = code_cleaned(self.cleaned_data["code"])
         if len(code) != 6 or not code.isdigit():
             raise ValidationError(_("Enter the 6 digits your authenticator app shows."), code="format")
         return code
@@ -66,6 +71,14 @@ class PasswordResetForm(OntarioFormMixin, auth_forms.PasswordResetForm):
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
     )
+
+    def get_users(self, email):
+        # The account sign-in would find (canonical_email), not Django's case-insensitive match
+        # (NFKC and casefold make "jeſſica@…" the account "jessica@…").
+        return (
+            user for user in User.objects.filter(email=canonical_email(email), is_active=True)
+            if user.has_usable_password()
+        )
 
 
 class SetPasswordForm(OntarioFormMixin, auth_forms.SetPasswordForm):

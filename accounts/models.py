@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 
 class Organisation(models.Model):
@@ -29,11 +30,22 @@ class Organisation(models.Model):
         return self.name
 
 
+def canonical_email(email):
+    """The form an email is stored in, and the only form an account is found by when someone
+    signs in, asks for a token or a password reset, and counted by in the lockout.
+
+    An exact match on Python's lower-casing, never the database's case-insensitive match: for
+    PostgreSQL UPPER('ſ') is 'S' and UPPER('ı') is 'I', so `email__iexact` found
+    "jessica@…" for "jeſſica@…", a name the lockout (keyed in Python) counted apart.
+    """
+    return (email or "").strip().lower()
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
     def get_by_natural_key(self, email):
-        return self.get(email__iexact=email)
+        return self.get(email=canonical_email(email))
 
     def provider_staff(self, organisation):
         """The organisation's (an id, or an OuterRef) active provider accounts: the people
@@ -103,18 +115,57 @@ class User(AbstractBaseUser):
     def __str__(self):
         return self.name or self.email
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        user = super().from_db(db, field_names, values)
+        # The role as stored, so save() knows whether it changes (absent when deferred).
+        user._stored_role = user.__dict__.get("role")
+        return user
+
+    def refresh_from_db(self, using=None, fields=None, from_queryset=None):
+        super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
+        if fields is None or "role" in fields:
+            self._stored_role = self.role
+
+    def _role_changes(self, update_fields):
+        if self.pk is None or "role" in self.get_deferred_fields():
+            return False
+        if update_fields is not None and "role" not in update_fields:
+            return False
+        # An instance never loaded nor saved here may be changing it: assume so.
+        return getattr(self, "_stored_role", None) != self.role
+
     def save(self, *args, **kwargs):
-        # The one place every path that changes a password or deactivates an account goes
-        # through (the reset form, the admin's password and account forms, `changepassword`,
-        # any service): the account's API tokens die here, as its sessions die with the
-        # password through Django's session hash. `_password` is set by set_password() until
-        # the save.
-        revoke_tokens = self.pk is not None and (self._password is not None or not self.is_active)
+        # The one place every path that changes a password, a role or deactivates an account
+        # goes through (the reset form, the admin's password and account forms,
+        # `changepassword`, any service): the account's API tokens die here, as its sessions
+        # die with the password and the role through the session hash
+        # (_get_session_auth_hash). A new role is reached only by signing in again, with the
+        # second factor it may require. `_password` is set by set_password() until the save.
+        update_fields = kwargs.get("update_fields")
+        revoke_tokens = self.pk is not None and (
+            self._password is not None or not self.is_active or self._role_changes(update_fields)
+        )
         super().save(*args, **kwargs)
+        self._stored_role = self.role
         if revoke_tokens:
             from .tokens import api_tokens_revoke
 
             api_tokens_revoke(user=self)
+
+    def _get_session_auth_hash(self, secret=None):
+        # Django's HMAC of the password, with the role in it too: a role change ends every
+        # session (and half sign-in) of the account, so a provider made an approver is not an
+        # approver without the second factor. Django calls this for the current SECRET_KEY
+        # and for each of SECRET_KEY_FALLBACKS. Deploying it ends every session made before
+        # (their hash covered the password alone), including those from before the second
+        # factor existed: everyone signs in again, once (README, "Upgrading").
+        return salted_hmac(
+            "accounts.User.session_auth_hash",
+            "%s\x00%s" % (self.password, self.role),
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
     def get_full_name(self):
         return self.name or self.email

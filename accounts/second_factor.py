@@ -3,7 +3,8 @@ as django-otp TOTP devices.
 
 Agency staff must use one; providers and registrars may enrol, and from then on must give codes
 too. Enrolment makes an unconfirmed device and shows its secret (QR code and base32 text); the
-first correct code confirms it. A code is accepted once: django-otp remembers the last time step
+first correct code confirms it. The session that showed a secret remembers its device, and only
+that device can be confirmed there. A code is accepted once: django-otp remembers the last time step
 it verified, and the device row is locked while a code is checked so two requests carrying the
 same code cannot both pass.
 """
@@ -45,33 +46,53 @@ def qr_code_svg(device):
     )
 
 
+def code_cleaned(text):
+    """A code as typed or pasted, without the spaces, tabs and line breaks people put in it:
+    the one cleaning of the page's form and the API alike."""
+    return "".join((text or "").split())
+
+
 def _code_valid(device, code):
-    code = (code or "").replace(" ", "")
+    code = code_cleaned(code)
     if len(code) != device.digits or not code.isdigit():
         return False
     return device.verify_token(code)
 
 
 @transaction.atomic
-def totp_enrolment_start(*, user):
-    """The device being enrolled (the same one until it is confirmed, so the QR code shown a
-    second time is the one already scanned)."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
-    return device
+def totp_enrolment_start(*, user, device_id=None):
+    """The device an enrolment shows: `device_id`, the one this enrolment (a half sign-in, or a
+    visit to the account page) already showed, while it is still unconfirmed, so the QR code
+    shown again is the one already scanned; otherwise a new device with a new secret.
+
+    A new one replaces the account's other unconfirmed devices: a secret is only ever shown to
+    the enrolment it was made for (never to another session that has the password), and an
+    abandoned one can no longer be confirmed."""
+    if device_id is not None:
+        device = TOTPDevice.objects.filter(pk=device_id, user=user, confirmed=False).first()
+        if device is not None:
+            return device
+    totp_enrolment_cancel(user=user)
+    return TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
 
 
 @transaction.atomic
-def totp_enrolment_confirm(*, user, code):
-    """Confirm the device being enrolled with its first code; False when the code is wrong."""
-    device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).order_by("-pk").first()
+def totp_enrolment_confirm(*, user, device_id, code):
+    """Confirm the device this enrolment showed with its first code; False when the code is
+    wrong or the device is no longer the one being enrolled."""
+    device = TOTPDevice.objects.select_for_update().filter(pk=device_id, user=user, confirmed=False).first()
     if device is None or not _code_valid(device, code):
         return False
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     TOTPDevice.objects.filter(user=user, confirmed=False).delete()
     return True
+
+
+@transaction.atomic
+def totp_enrolment_cancel(*, user):
+    """End the account's unfinished enrolments (a new one starts, or the password was reset)."""
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
 
 
 @transaction.atomic

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth import views as auth_views
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render, resolve_url
 from django.utils.crypto import constant_time_compare
 from django.utils.decorators import method_decorator
@@ -22,20 +22,25 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 
 from config.client_address import client_address
+from config.errors import with_retry_after
 
 from . import second_factor
 from .forms import CodeForm, SignInForm
-from .lockout import SignInAttempt, TooManyFailures
+from .lockout import AttemptRefused, SignInAttempt
 
 STEP_SESSION_KEY = "sign_in_step"
 
 
-def _locked_status(form):
-    return 429 if form.has_error(NON_FIELD_ERRORS, "locked") else 200
+def refused_answer(response, refusal):
+    """A page that shows an attempt refused by the lockout: its status (429 locked, 503 counters
+    unreachable) and Retry-After."""
+    response.status_code = refusal.status_code
+    return with_retry_after(response, refusal)
 
 
 class SignInView(auth_views.LoginView):
-    """The password step. A refused attempt (lockout) answers 429 with the form and the reason."""
+    """The password step. A refused attempt (lockout) answers 429, or 503 while the lockout
+    cannot count, with the form and the reason."""
 
     template_name = "accounts/sign_in.html"
     authentication_form = SignInForm
@@ -44,7 +49,8 @@ class SignInView(auth_views.LoginView):
     http_method_names = ["get", "post", "head", "options"]
 
     def form_invalid(self, form):
-        return self.render_to_response(self.get_context_data(form=form), status=_locked_status(form))
+        response = self.render_to_response(self.get_context_data(form=form))
+        return response if form.refusal is None else refused_answer(response, form.refusal)
 
     def form_valid(self, form):
         user = form.get_user()
@@ -127,9 +133,9 @@ class _StepView(View):
         attempt = SignInAttempt(account=self.user.email, address=client_address(request))
         try:
             attempt.begin()
-        except TooManyFailures as exc:
-            form.add_error(None, ValidationError(exc.message, code="locked"))
-            return self.render(form, status=429)
+        except AttemptRefused as exc:
+            form.add_error(None, ValidationError(exc.message, code="refused"))
+            return refused_answer(self.render(form), exc)
         if not self.code_accepted(form.cleaned_data["code"]):
             attempt.failed()
             form.add_error("code", _("This code is not correct, or it was already used. Wait for the next code and try again."))
@@ -175,8 +181,12 @@ class EnrolmentStepView(_StepView):
         return None
 
     def code_accepted(self, code):
-        return second_factor.totp_enrolment_confirm(user=self.user, code=code)
+        return second_factor.totp_enrolment_confirm(user=self.user, device_id=self.step.get("device"), code=code)
 
     def context(self):
-        device = second_factor.totp_enrolment_start(user=self.user)
+        # The device lives as long as this half sign-in: a new password step makes a new secret.
+        device = second_factor.totp_enrolment_start(user=self.user, device_id=self.step.get("device"))
+        if self.step.get("device") != device.pk:
+            self.step["device"] = device.pk
+            self.request.session[STEP_SESSION_KEY] = self.step
         return {"qr_code": second_factor.qr_code_svg(device), "secret": second_factor.secret_base32(device)}

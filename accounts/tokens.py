@@ -3,17 +3,36 @@
 digest and the first 15 characters, enough to find the candidates, never enough to use one.
 """
 
+import re
+
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.contrib.knox_auth_token import KnoxTokenScheme
 from knox.auth import TokenAuthentication
 from knox.models import AuthToken
+from knox.settings import knox_settings
+from rest_framework.exceptions import AuthenticationFailed
+
+_KEY = re.compile(
+    re.escape(knox_settings.TOKEN_PREFIX.encode()) + rb"[0-9a-f]{%d}" % knox_settings.AUTH_TOKEN_CHARACTER_LENGTH
+)
 
 
 class ApiTokenAuthentication(TokenAuthentication):
     """knox's authentication without its sweep of the account's other tokens on every request
     (one more query per API call): an expired token is still refused and deleted when used,
-    and the account's other expired tokens go when it is issued a new one."""
+    and the account's other expired tokens go when it is issued a new one.
+
+    A key that cannot be one knox issued (its prefix, then AUTH_TOKEN_CHARACTER_LENGTH
+    hexadecimal characters) is refused before anything is decoded or looked up: knox decodes
+    the header as UTF-8 (any other byte was a 500) and PostgreSQL refuses a NUL in the lookup.
+    """
+
+    def authenticate_credentials(self, token):
+        if not _KEY.fullmatch(token):
+            raise AuthenticationFailed(_("Invalid token."))
+        return super().authenticate_credentials(token)
 
     def _cleanup_token(self, auth_token) -> bool:
         if auth_token.expiry is not None and auth_token.expiry < timezone.now():

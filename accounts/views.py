@@ -13,7 +13,8 @@ from config.client_address import client_address
 
 from . import permissions, second_factor
 from .forms import CodeForm, PasswordResetForm, SetPasswordForm
-from .lockout import PASSWORD_RESET, SignInAttempt, TooManyFailures, account_failures_clear
+from .lockout import PASSWORD_RESET, AttemptRefused, SignInAttempt, account_failures_clear
+from .sign_in import refused_answer
 
 
 class SignOutView(auth_views.LogoutView):
@@ -39,6 +40,10 @@ def home(request):
     return render(request, template)
 
 
+# The device this session's enrolment shows on the account page.
+ENROLMENT_SESSION_KEY = "second_factor_enrolment"
+
+
 @never_cache
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -47,14 +52,17 @@ def security(request):
     user = request.user
     device = second_factor.confirmed_device(user)
     form = CodeForm(request.POST or None) if device is None else None
+    pending_id = request.session.get(ENROLMENT_SESSION_KEY)
     if form is not None and request.method == "POST" and form.is_valid():
-        if second_factor.totp_enrolment_confirm(user=user, code=form.cleaned_data["code"]):
+        if second_factor.totp_enrolment_confirm(user=user, device_id=pending_id, code=form.cleaned_data["code"]):
+            request.session.pop(ENROLMENT_SESSION_KEY, None)
             messages.success(request, _("Your authenticator app is set up. From now on you sign in with a code from it."))
             return redirect("accounts:security")
         form.add_error("code", _("This code is not correct. Check the app shows the agency's entry, wait for the next code and try again."))
     context = {"device": device, "form": form, "mandatory": permissions.second_factor_mandatory(user)}
     if device is None:
-        pending = second_factor.totp_enrolment_start(user=user)
+        pending = second_factor.totp_enrolment_start(user=user, device_id=pending_id)
+        request.session[ENROLMENT_SESSION_KEY] = pending.pk
         context.update(qr_code=second_factor.qr_code_svg(pending), secret=second_factor.secret_base32(pending))
     return render(request, "accounts/security.html", context)
 
@@ -77,9 +85,9 @@ class PasswordResetView(auth_views.PasswordResetView):
         )
         try:
             attempt.begin()
-        except TooManyFailures as exc:
-            form.add_error(None, ValidationError(exc.message, code="locked"))
-            return self.render_to_response(self.get_context_data(form=form), status=429)
+        except AttemptRefused as exc:
+            form.add_error(None, ValidationError(exc.message, code="refused"))
+            return refused_answer(self.render_to_response(self.get_context_data(form=form)), exc)
         # Every request counts, whether or not the account exists: the limit is on emails.
         attempt.failed()
         # The link is built from SITE_URL, never from the request's Host header.
@@ -94,7 +102,8 @@ class PasswordResetSentView(auth_views.PasswordResetDoneView):
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     """The link from the email: a new password, once. It does not sign the person in (the
     second factor is asked at sign-in); the account's API tokens die with the old password
-    (User.save) and its failed sign-ins are forgotten."""
+    (User.save), its failed sign-ins are forgotten and an unfinished enrolment of a second
+    factor ends (its secret may have been shown to whoever had the old password)."""
 
     template_name = "accounts/password_reset_confirm.html"
     form_class = SetPasswordForm
@@ -111,6 +120,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     def form_valid(self, form):
         response = super().form_valid(form)
         account_failures_clear(email=form.user.email)
+        second_factor.totp_enrolment_cancel(user=form.user)
         return response
 
 

@@ -1,6 +1,7 @@
 """The API frame: pagination and throttling shared by every endpoint."""
 
 import functools
+import logging
 import weakref
 
 from django.conf import settings
@@ -10,7 +11,10 @@ from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.throttling import SimpleRateThrottle
 
+from .cache_outage import CACHE_UNREACHABLE
 from .client_address import client_address
+
+logger = logging.getLogger(__name__)
 
 
 class Pagination(PageNumberPagination):
@@ -66,6 +70,11 @@ class CountingThrottle(SimpleRateThrottle):
     (the usual sliding-window estimate): constant cost, no lost counts, and the same rate
     semantics within a request or two at a window's edge. Only allowed requests are counted,
     as in DRF.
+
+    When the cache cannot be reached, requests are let through (fail open) and each one that
+    could not be counted logs an error: during an outage, verification and the rest of the API
+    staying available matter more than their rate limits. (The sign-in lockout, which guards
+    passwords, refuses instead: accounts/lockout.py.)
     """
 
     @property
@@ -88,7 +97,12 @@ class CountingThrottle(SimpleRateThrottle):
         current, previous = "%s:%d" % (self.key, window), "%s:%d" % (self.key, window - 1)
         # Count first, then judge, so an allowed request costs one exchange with the cache;
         # a refused one takes its count back (DRF counts only allowed requests too).
-        counted, before = self._count(current, previous)
+        try:
+            counted, before = self._count(current, previous)
+        except CACHE_UNREACHABLE as exc:
+            logger.error("The rate limit's cache is unreachable, so %s requests are not rate-limited: %s",
+                         self.scope, exc)
+            return True
         estimate = before * (1 - position / self.duration) + counted - 1
         if estimate >= self.num_requests:
             self._uncount(current)
@@ -120,7 +134,8 @@ class CountingThrottle(SimpleRateThrottle):
     def _uncount(self, current):
         try:
             self.cache.decr(current)
-        except ValueError:
+        except (ValueError, *CACHE_UNREACHABLE):
+            # Gone, or unreachable since it was counted: the refusal stands either way.
             pass
 
     def _wait(self, previous, current, position):

@@ -22,6 +22,8 @@ class DomainError(Exception):
     """A rule of the agency refused the request; the message is for the person who asked."""
 
     status_code = status.HTTP_400_BAD_REQUEST
+    # Seconds after which asking again may succeed (the Retry-After header), when known.
+    retry_after = None
 
     def __init__(self, message, **extra):
         super().__init__(message)
@@ -52,9 +54,16 @@ class Conflict(DomainError):
     status_code = status.HTTP_409_CONFLICT
 
 
+def with_retry_after(response, exc):
+    """The response, with `Retry-After` when the refusal says how long to wait."""
+    if getattr(exc, "retry_after", None):
+        response["Retry-After"] = "%d" % exc.retry_after
+    return response
+
+
 def api_exception_handler(exc, context):
     if isinstance(exc, DomainError):
-        return Response(exc.as_data(), status=exc.status_code)
+        return with_retry_after(Response(exc.as_data(), status=exc.status_code), exc)
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
             data = exc.message_dict
@@ -92,6 +101,7 @@ def document_errors(*codes):
         413: OpenApiResponse(_Detail, description="The body is larger than this operation takes; nothing of it was read."),
         415: OpenApiResponse(_Detail, description="The body is not in a format this operation takes."),
         429: OpenApiResponse(_Detail, description="Too many requests; try again later."),
+        503: OpenApiResponse(_Detail, description="Unavailable for a moment; try again shortly."),
     }
     return {code: responses[code] for code in codes}
 
@@ -115,7 +125,7 @@ class DomainErrorMiddleware:
         if request.method == "POST" and safe:
             messages.error(request, exc.message)
             return redirect(back)
-        return render(request, "error.html", {"error": exc}, status=exc.status_code)
+        return with_retry_after(render(request, "error.html", {"error": exc}, status=exc.status_code), exc)
 
 
 def _refused_parameters(request):

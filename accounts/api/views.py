@@ -17,21 +17,22 @@ from .serializers import MeSerializer, MeUpdateSerializer, TokenRequestSerialize
 class TokenView(APIView):
     """Exchange an email, a password and (agency staff, anyone enrolled) a code from the
     authenticator app for a new API token. The token is shown once and expires; too many
-    failures for the account or from the client's address answer 429 for a while."""
+    failures for the account or from the client's address answer 429 for a while (with
+    Retry-After), and 503 while the failures cannot be counted."""
 
     authentication_classes = []
     permission_classes = [AllowAny]
 
     @extend_schema(
         request=TokenRequestSerializer,
-        responses={200: TokenSerializer, **document_errors(400, 415, 429)},
+        responses={200: TokenSerializer, **document_errors(400, 415, 429, 503)},
         auth=[],
     )
     def post(self, request):
         data = TokenRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         email, code = data.validated_data["email"], data.validated_data.get("otp", "")
-        # Refused (429) before the password is checked when the account or address is locked.
+        # Refused (429, or 503 when the counters are unreachable) before the password is checked.
         attempt = SignInAttempt(account=email, address=client_address(request)).begin()
         user = authenticate(request, username=email, password=data.validated_data["password"])
         if user is None:

@@ -107,3 +107,84 @@ def test_an_empty_form_is_not_a_failed_sign_in(client):
     for _ in range(10):
         assert client.post("/accounts/login/", {"username": user.email, "password": ""}).status_code == 200
     assert page_sign_in(client, user.email, PASSWORD).status_code == 302
+
+
+# Email variants: PostgreSQL's UPPER() folds `ſ` to S and `ı` to I, Python's lower() does not, so
+# an account found case-insensitively in the database escaped the lockout keyed in Python.
+VARIANTS = ["jeſſica.sisson@lambton.example", "jessıca.sısson@lambton.example"]
+
+
+def lock(client, email):
+    for n in range(5):
+        page_sign_in(client, email, "wrong-%d" % n, address="198.51.100.%d" % n)
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_a_locked_account_is_not_signed_in_on_the_page_by_a_unicode_variant_of_its_email(client, variant):
+    user = UserFactory(email="jessica.sisson@lambton.example")
+    lock(client, user.email)
+    response = page_sign_in(client, variant, PASSWORD, address="203.0.113.60")
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+    # The same letters in another case are the same account, and it is locked.
+    assert page_sign_in(client, "Jessica.Sisson@Lambton.example", PASSWORD, address="203.0.113.61").status_code == 429
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_a_locked_account_gets_no_token_for_a_unicode_variant_of_its_email(client, api, variant):
+    user = UserFactory(email="jessica.sisson@lambton.example")
+    lock(client, user.email)
+    response = token(api, variant, PASSWORD, address="203.0.113.60")
+    assert response.status_code == 400
+    assert "not correct" in response.json()["detail"]
+    assert token(api, "JESSICA.SISSON@lambton.example", PASSWORD, address="203.0.113.61").status_code == 429
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_a_unicode_variant_of_an_email_is_another_account_even_unlocked(client, variant):
+    UserFactory(email="jessica.sisson@lambton.example")
+    assert page_sign_in(client, variant, PASSWORD).status_code == 200
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_locked_sign_in_page_says_when_to_try_again(client, settings, time_machine):
+    time_machine.move_to("2026-03-02 10:00:00 -05:00", tick=False)
+    user = UserFactory(email="lee@lambton.example")
+    lock(client, user.email)
+    response = page_sign_in(client, user.email, PASSWORD)
+    assert response.status_code == 429
+    assert response["Retry-After"] == str(settings.LOGIN_LOCKOUT_SECONDS)
+    # Ten minutes later, five are left.
+    time_machine.move_to("2026-03-02 10:10:00 -05:00", tick=False)
+    response = page_sign_in(client, user.email, PASSWORD)
+    assert response.status_code == 429
+    assert response["Retry-After"] == "300"
+    assert "Try again in 5 minutes." in response.content.decode()
+
+
+def test_a_locked_token_request_says_when_to_try_again(client, api, settings, time_machine):
+    time_machine.move_to("2026-03-02 10:00:00 -05:00", tick=False)
+    user = UserFactory(email="lee@lambton.example")
+    lock(client, user.email)
+    response = token(api, user.email, PASSWORD)
+    assert response.status_code == 429
+    assert response["Retry-After"] == str(settings.LOGIN_LOCKOUT_SECONDS)
+    time_machine.move_to("2026-03-02 10:14:30 -05:00", tick=False)
+    response = token(api, user.email, PASSWORD)
+    assert response["Retry-After"] == "30"
+    assert response.json()["detail"] == "Too many failed sign-ins. Try again in 1 minute."
+
+
+def test_a_locked_code_step_and_reset_request_say_when_to_try_again(client, settings):
+    from tests.factories import enrol_second_factor
+
+    settings.LOGIN_FAILURE_LIMIT = 1
+    user = UserFactory(role="assessor")
+    enrol_second_factor(user)
+    page_sign_in(client, user.email, PASSWORD)
+    client.post("/accounts/login/code/", {"code": "000000"}, REMOTE_ADDR="198.51.100.1")
+    response = client.post("/accounts/login/code/", {"code": "000000"}, REMOTE_ADDR="198.51.100.1")
+    assert response.status_code == 429 and response["Retry-After"] == str(settings.LOGIN_LOCKOUT_SECONDS)
+    client.post("/accounts/password-reset/", {"email": user.email})
+    response = client.post("/accounts/password-reset/", {"email": user.email})
+    assert response.status_code == 429 and response["Retry-After"] == str(settings.LOGIN_LOCKOUT_SECONDS)

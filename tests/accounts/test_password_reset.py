@@ -118,3 +118,14 @@ def test_one_address_cannot_send_to_many_inboxes(client):
     statuses = [ask(client, "person%d@lambton.example" % n).status_code for n in range(8)]
     assert statuses == [302] * 5 + [429] * 3
     assert len(mail.outbox) == 5
+
+
+@pytest.mark.parametrize("variant", ["jeſſica.sisson@lambton.example", "jessıca.sısson@lambton.example"])
+def test_a_unicode_variant_of_an_email_gets_no_reset_link(client, variant):
+    UserFactory(email="jessica.sisson@lambton.example")
+    response = ask(client, variant)
+    assert response.status_code == 302 and response["Location"] == "/accounts/password-reset/sent/"
+    assert mail.outbox == []
+    # The same letters in another case are the account.
+    ask(client, "Jessica.Sisson@lambton.example")
+    assert [message.to for message in mail.outbox] == [["jessica.sisson@lambton.example"]]

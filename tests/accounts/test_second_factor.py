@@ -288,3 +288,96 @@ def test_the_admin_shows_no_second_factor_secret(client):
         text = page.content.decode()
         assert device.key not in text and secret_base32(device).replace(" ", "") not in text.replace(" ", "")
     assert client.get("/admin/otp_totp/totpdevice/add/").status_code == 403
+
+
+# An unfinished enrolment
+
+
+def secret_on(page):
+    return re.search(r'id="otp-secret">([A-Z2-7 ]+)<', page).group(1)
+
+
+def test_two_half_sign_ins_get_different_secrets_and_the_first_no_longer_confirms(client):
+    from django.test import Client
+
+    user = UserFactory(role="assessor")
+    other = Client()
+    password_step(client, user)
+    first = client.get("/accounts/login/enrol/").content.decode()
+    # Someone else with the password starts a half sign-in of their own.
+    password_step(other, user)
+    second = other.get("/accounts/login/enrol/").content.decode()
+    assert secret_on(first) != secret_on(second)
+    # The first secret is no longer the one being enrolled, from either session.
+    for session in (client, other):
+        response = session.post("/accounts/login/enrol/", {"code": code_from_the_page(first)})
+        assert response.status_code == 200
+        assert signed_in_as(session) is None
+    assert not TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    # Each session confirms only the secret its own page shows now.
+    latest = other.get("/accounts/login/enrol/").content.decode()
+    assert secret_on(latest) not in (secret_on(first), secret_on(second))
+    assert other.post("/accounts/login/enrol/", {"code": code_from_the_page(latest)})["Location"] == "/"
+    assert TOTPDevice.objects.filter(user=user).count() == 1
+
+
+def test_a_new_half_sign_in_shows_a_new_secret(client):
+    user = UserFactory(role="approver")
+    password_step(client, user)
+    first = secret_on(client.get("/accounts/login/enrol/").content.decode())
+    assert secret_on(client.get("/accounts/login/enrol/").content.decode()) == first
+    password_step(client, user)
+    assert secret_on(client.get("/accounts/login/enrol/").content.decode()) != first
+    assert TOTPDevice.objects.filter(user=user).count() == 1
+
+
+def test_the_account_page_confirms_only_the_secret_it_showed(client):
+    from django.test import Client
+
+    user = UserFactory(role="provider")
+    other = Client()
+    client.force_login(user)
+    other.force_login(user)
+    first = client.get("/accounts/security/").content.decode()
+    second = other.get("/accounts/security/").content.decode()
+    assert secret_on(first) != secret_on(second)
+    # The second page's secret is not the first session's to confirm.
+    assert client.post("/accounts/security/", {"code": code_from_the_page(second)}).status_code == 200
+    assert not TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    latest = client.get("/accounts/security/").content.decode()
+    assert client.post("/accounts/security/", {"code": code_from_the_page(latest)}).status_code == 302
+    assert TOTPDevice.objects.get(user=user).confirmed
+
+
+def test_a_password_reset_ends_an_unfinished_enrolment(client, settings):
+    from django.core import mail
+
+    settings.SITE_URL = "https://agency.example"
+    user = UserFactory(role="assessor")
+    password_step(client, user)
+    page = client.get("/accounts/login/enrol/").content.decode()
+    client.post("/accounts/password-reset/", {"email": user.email})
+    link = re.search(r"https://agency\.example(/accounts/password-reset/\S+/)", mail.outbox[0].body).group(1)
+    form = client.get(link, follow=True)
+    client.post(form.redirect_chain[-1][0], {"new_password1": "a-new-long-passphrase-2",
+                                             "new_password2": "a-new-long-passphrase-2"})
+    assert not TOTPDevice.objects.filter(user=user).exists()
+    # The secret shown before the reset confirms nothing after it.
+    client.post("/accounts/login/", {"username": user.email, "password": "a-new-long-passphrase-2"})
+    assert secret_on(client.get("/accounts/login/enrol/").content.decode()) != secret_on(page)
+    response = client.post("/accounts/login/enrol/", {"code": code_from_the_page(page)})
+    assert response.status_code == 200 and signed_in_as(client) is None
+
+
+@pytest.mark.parametrize("spacing", ["{0} {1}", "{0}\t{1}", "{0}\n{1}", " {0}{1}\r\n"])
+def test_a_code_with_spaces_tabs_or_newlines_is_accepted_on_the_api_as_on_the_page(api, client, spacing):
+    user = UserFactory(role="assessor")
+    device = enrol_second_factor(user)
+    code = otp_code(device)
+    typed = spacing.format(code[:3], code[3:])
+    assert ask_token(api, user, otp=typed).status_code == 200
+    password_step(client, user)
+    # The API used this period's code; the page takes the next one, typed the same way.
+    code = otp_code(device, steps=1)
+    response = client.post("/accounts/login/code/", {"code": spacing.format(code[:3], code[3:])})
+    assert response.status_code == 302 and signed_in_as(client) == str(user.pk)

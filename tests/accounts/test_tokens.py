@@ -172,3 +172,28 @@ def test_the_admin_pages_show_no_token_key(api, client):
     response = client.post("/admin/knox/authtoken/%s/delete/" % record.pk, {"post": "yes"})
     assert response.status_code == 302
     assert not works(api, key)
+
+
+@pytest.mark.parametrize("credential", [
+    # WSGI headers are latin-1 text: these are the bytes FF FE, which are not UTF-8.
+    "\xff\xfe",
+    "\xe9" * 64,
+    # PostgreSQL text cannot hold NUL: looked up, it failed in the database.
+    "\x00" * 64,
+    "g" * 64,
+    "a" * 63,
+    "a" * 65,
+    "a" * 15,
+], ids=["not-utf-8", "latin-1", "nul", "not-hex", "short", "long", "prefix-only"])
+@pytest.mark.parametrize("path", ["/api/v1/me/", "/api/v1/verify/AAAA-BBBB-CCCC-DDDD/", "/api/v1/assessments/"])
+def test_a_token_that_is_not_64_hex_characters_answers_401_json(client, path, credential):
+    response = client.get(path, HTTP_AUTHORIZATION="Token " + credential)
+    assert response.status_code == 401
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "Invalid token."}
+
+
+def test_a_well_formed_token_nobody_holds_answers_401(client):
+    response = client.get("/api/v1/me/", HTTP_AUTHORIZATION="Token " + "ab" * 32)
+    assert response.status_code == 401
+    assert response.json() == {"detail": "Invalid token."}
