@@ -145,6 +145,9 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "omcaa",
+            # A Redis that hangs must fail like one that refuses (the throttles let requests
+            # through, sign-in answers 503: config/cache_outage.py), not hold every request.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 5},
         }
     }
 else:
