@@ -8,7 +8,7 @@ import time
 import pytest
 from django.core.management import CommandError, call_command
 
-from assessment import services
+from assessment import bulk_sql, services
 from assessment.models import Application, OutboxMessage
 from assessment.outbox import outbox_render
 from config.celery import app as celery_app
@@ -154,7 +154,7 @@ def test_the_sweep_stores_only_changed_clocks_and_never_overwrites_a_fresher_tra
     assert services.sla_sweep(today=D(2027, 2, 10)).changed == 0
     # A transition committed after the sweep read `second` (here: its stored state moved on).
     Application.objects.filter(pk=second.pk).update(sla_status="paused")
-    written = services._clock_rows_update([
+    written = bulk_sql.clock_rows_update([
         (first.pk, "in_review", DUE, "on_track", DUE, "at_risk"),
         (second.pk, "in_review", DUE, "on_track", DUE, "at_risk"),
     ])
