@@ -2,7 +2,6 @@
 signs it off (four eyes); an approval enters the register, a decline gets its letter."""
 
 import logging
-from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -10,14 +9,14 @@ from django.utils import timezone
 
 from accounts.permissions import is_approver, is_assessor
 from config.errors import NotPermitted
-from config.input_guards import text_problem
-from credentials.models import Assessment, Level, TransferCategory, validate_credits
+from credentials.models import Assessment
 from credentials.services import (
     assessment_issue,
     assessment_renew,
     assessment_revoke,
     microcredential_unlock,
 )
+from credentials.terms import terms_checked
 
 from .. import clock, notifications
 from .. import permissions as can
@@ -33,8 +32,9 @@ logger = logging.getLogger(__name__)
 State = Application.State
 
 def _recommendation_checked(data):
+    """The recommendation's fields, cleaned: a decline's reasons, or an approval's terms
+    (checked as the register checks them when it issues or renews) and rationale."""
     outcome = data.get("outcome")
-    errors = {}
     if outcome not in Recommendation.Outcome.values:
         raise ValidationError({"outcome": ["Choose approve or decline."]})
     if outcome == Recommendation.Outcome.DECLINE:
@@ -42,41 +42,20 @@ def _recommendation_checked(data):
         if not reasons:
             raise ValidationError({"reasons": ["Give the reasons for declining."]})
         return {"outcome": outcome, "reasons": reasons}
-    level_id = data.get("level")
-    if not level_id or not Level.objects.filter(pk=level_id).exists():
-        errors["level"] = ["Choose a level of a framework the agency uses (e.g. OQF-9)."]
-    credits = data.get("credits")
+    errors, terms = {}, {}
     try:
-        credits = Decimal(str(credits))
-        if not credits.is_finite():
-            raise InvalidOperation
-        validate_credits(credits)
-    except (InvalidOperation, ValueError):
-        errors["credits"] = ["Credits must be a number, in steps of 0.5."]
+        terms = terms_checked(
+            level_id=data.get("level"), credits=data.get("credits"), transfer_category=data.get("transfer_category"),
+            subject_area=data.get("subject_area"), review_period_months=data.get("review_period_months") or 12,
+        )
     except ValidationError as error:
-        errors["credits"] = error.messages
-    if data.get("transfer_category") not in TransferCategory.values:
-        errors["transfer_category"] = ["Choose one of: %s." % ", ".join(TransferCategory.values)]
-    subject_area = (data.get("subject_area") or "").strip()
-    if not subject_area:
-        errors["subject_area"] = ["Give the subject area."]
-    elif len(subject_area) > 200:
-        errors["subject_area"] = ["Keep the subject area within 200 characters."]
-    elif text_problem(subject_area, single_line=True):  # printed on the letter, as the title is
-        errors["subject_area"] = [text_problem(subject_area, single_line=True)]
+        errors = error.message_dict
     rationale = (data.get("rationale") or "").strip()
     if not rationale:
         errors["rationale"] = ["Explain the level and credit."]
-    review_period_months = data.get("review_period_months") or 12
-    if review_period_months not in dict(Assessment.REVIEW_PERIOD_CHOICES):
-        errors["review_period_months"] = ["The review period is 12, 24 or 36 months."]
     if errors:
         raise ValidationError(errors)
-    return {
-        "outcome": outcome, "level_id": level_id, "credits": credits,
-        "transfer_category": data["transfer_category"], "subject_area": subject_area,
-        "rationale": rationale, "review_period_months": review_period_months,
-    }
+    return {"outcome": outcome, "rationale": rationale, **terms}
 
 
 @transaction.atomic

@@ -20,12 +20,9 @@ from ..bulk_sql import assessments_lapse_update
 from ..codes import verification_code_new
 from ..models import (
     Assessment,
-    Level,
     ReferenceCounter,
-    TransferCategory,
-    validate_credits,
 )
-from ..terms import terms_change, terms_open_first
+from ..terms import terms_change, terms_checked, terms_open_first
 from .letters import letter_issue_queue
 
 logger = logging.getLogger(__name__)
@@ -74,29 +71,6 @@ def microcredential_snapshot(microcredential) -> dict:
     return snapshot
 
 
-def _decided_terms_checked(*, level_id, credits, transfer_category, subject_area, review_period_months):
-    """(level, credits as a Decimal) of terms a sign-off decided, or ValidationError naming
-    each field that is wrong: issuing and renewing refuse alike."""
-    errors = {}
-    level = Level.objects.filter(pk=level_id).first()
-    if level is None:
-        errors["level"] = ["%s is not a level of a framework the agency uses." % level_id]
-    try:
-        credits = Decimal(str(credits))
-        validate_credits(credits)
-    except (InvalidOperation, ValidationError) as exc:
-        errors["credits"] = getattr(exc, "messages", ["Credits must be a number."])
-    if transfer_category not in TransferCategory.values:
-        errors["transfer_category"] = ["Choose one of: %s." % ", ".join(TransferCategory.values)]
-    if review_period_months not in dict(Assessment.REVIEW_PERIOD_CHOICES):
-        errors["review_period_months"] = ["The review period is 12, 24 or 36 months."]
-    if not (subject_area or "").strip():
-        errors["subject_area"] = ["Give the subject area."]
-    if errors:
-        raise ValidationError(errors)
-    return level, credits
-
-
 @transaction.atomic
 def assessment_issue(
     *,
@@ -115,7 +89,7 @@ def assessment_issue(
     its own transaction; the letter is produced after commit (the letters work adds the task)."""
     if recommended_by.pk == signed_off_by.pk:
         raise NotPermitted("The approver who signs off cannot be the one who recommended.")
-    level, credits = _decided_terms_checked(
+    terms = terms_checked(
         level_id=level_id, credits=credits, transfer_category=transfer_category, subject_area=subject_area,
         review_period_months=review_period_months,
     )
@@ -126,10 +100,10 @@ def assessment_issue(
         microcredential=microcredential,
         provider_id=microcredential.provider_id,
         title=microcredential.title,
-        level=level,
-        credits=credits,
+        level_id=terms["level_id"],
+        credits=terms["credits"],
         transfer_category=transfer_category,
-        subject_area=subject_area.strip(),
+        subject_area=terms["subject_area"],
         field_of_study_id=microcredential.field_of_study_id,
         review_period_months=review_period_months,
         review_due_date=current_from + relativedelta(months=review_period_months),
@@ -234,14 +208,14 @@ def assessment_renew(
     if recommended_by.pk == signed_off_by.pk:
         raise NotPermitted("The approver who signs off cannot be the one who recommended.")
     assessment = _current_locked(assessment, "be renewed")
-    _level, credits = _decided_terms_checked(
+    terms = terms_checked(
         level_id=level_id, credits=credits, transfer_category=transfer_category, subject_area=subject_area,
         review_period_months=review_period_months,
     )
     microcredential = assessment.microcredential
     terms_change(
-        assessment=assessment, level_id=level_id, credits=credits, transfer_category=transfer_category,
-        subject_area=subject_area, on=renewed_on or timezone.localdate(), signed_off_by=signed_off_by,
+        assessment=assessment, level_id=level_id, credits=terms["credits"], transfer_category=transfer_category,
+        subject_area=terms["subject_area"], on=renewed_on or timezone.localdate(), signed_off_by=signed_off_by,
     )
     assessment.title = microcredential.title
     assessment.field_of_study_id = microcredential.field_of_study_id
