@@ -104,7 +104,7 @@ def opens_on(due_date: dt.date) -> dt.date:
 
 
 @dataclass
-class SweepResult:
+class ReviewSweepResult:
     opened: int = 0
     reminded: int = 0
     lapsed: int = 0
@@ -116,7 +116,7 @@ class SweepResult:
             self.examined, self.opened, self.reminded, self.lapsed, self.discontinued)
 
 
-def review_sweep(*, as_of: dt.date | None = None) -> SweepResult:
+def review_sweep(*, as_of: dt.date | None = None) -> ReviewSweepResult:
     """Open review cases, queue the reminder due today, lapse entries whose review was not
     filed in time, and end the honoured period of discontinued ones, as if the date were
     `as_of`. Idempotent: a second run on the same date changes and sends nothing.
@@ -132,17 +132,17 @@ def review_sweep(*, as_of: dt.date | None = None) -> SweepResult:
     return result
 
 
-def review_decide(*, assessment_id, as_of) -> SweepResult:
+def review_decide(*, assessment_id, as_of) -> ReviewSweepResult:
     """What the sweep does about one entry on `as_of` (the demo data and tests use it)."""
     return review_entries_decide(as_of=as_of, assessment_id=assessment_id)
 
 
-def review_entries_decide(*, as_of, assessment_id=None) -> SweepResult:
+def review_entries_decide(*, as_of, assessment_id=None) -> ReviewSweepResult:
     """Everything the sweep does on `as_of` (about one entry, given `assessment_id`). The
     entries with something to do are read first, outside a transaction: with nothing to do
     that one query is all; what the sweep writes is decided in one transaction, where the
     unique constraints settle any race with another sweep (module docstring)."""
-    result = SweepResult()
+    result = ReviewSweepResult()
     entries = _entries_with_something_to_do(as_of=as_of, assessment_id=assessment_id)
     result.examined = len(entries)
     if entries:

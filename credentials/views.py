@@ -122,7 +122,7 @@ def _preview(form):
     if form.is_bound:
         form.is_valid()
         data = {k: v for k, v in form.data_for_service().items() if k not in form.errors}
-        services.assign(preview, data)
+        services.microcredential_fields_set(preview, data)
     return preview
 
 

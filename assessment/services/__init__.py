@@ -10,7 +10,7 @@ Callers keep `from assessment import services; services.application_submit(...)`
 public names are re-exported here."""
 
 from .calendar import closure_day_changed, closure_day_create, closure_day_delete, closure_day_update
-from .clock_sweep import SweepResult, open_clocks_recompute, sla_sweep
+from .clock_sweep import SlaSweepResult, open_clocks_recompute, sla_sweep
 from .decision_letters import decision_letter_produce, decision_letter_queue
 from .decisions import application_recommend, application_return, application_sign_off
 from .transitions import (
@@ -25,7 +25,7 @@ from .transitions import (
 )
 
 __all__ = [
-    "SweepResult",
+    "SlaSweepResult",
     "application_assign",
     "application_claim",
     "application_create",

@@ -21,7 +21,7 @@ from ..models import (
 logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
-class SweepResult:
+class SlaSweepResult:
     """What one run of the clock sweep did."""
 
     today: dt.date
@@ -100,7 +100,7 @@ def open_clocks_recompute(*, today=None) -> int:
     return changed
 
 
-def sla_sweep(*, today=None) -> SweepResult:
+def sla_sweep(*, today=None) -> SlaSweepResult:
     """The daily clock sweep (contract.md, `sla_sweep`): recompute every open case's clock
     in bulk, then alert, each once, the assignee of a case that is at risk, and the assignee
     and every active approver of a case that has breached.
@@ -115,6 +115,6 @@ def sla_sweep(*, today=None) -> SweepResult:
     with transaction.atomic():
         recomputed, changed, alerting = _open_clocks_write(today=today)
         alerts = notifications.sla_alerts(alerting, today=today, calendar=agency_calendar())
-    result = SweepResult(today=today, recomputed=recomputed, changed=changed, alerts=alerts)
+    result = SlaSweepResult(today=today, recomputed=recomputed, changed=changed, alerts=alerts)
     logger.info("%s", result)
     return result

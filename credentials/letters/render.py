@@ -19,6 +19,8 @@ from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
+from config.dates import long_date
+
 ASSESSMENT_TEMPLATE = "letters/assessment_letter.html"
 DECISION_TEMPLATE = "letters/decision_letter.html"
 
@@ -154,10 +156,6 @@ def html_to_pdf(html: str, *, identity: str) -> bytes:
     )
 
 
-def long_date(value: dt.date) -> str:
-    return "%d %s %d" % (value.day, _MONTHS[value.month - 1], value.year)
-
-
 def credits_text(value: Decimal) -> str:
     number = Decimal(value)
     text = str(number.quantize(Decimal("1"))) if number == number.to_integral() else str(number.normalize())
@@ -167,11 +165,6 @@ def credits_text(value: Decimal) -> str:
 def _identity(letter) -> str:
     return "%s/%s/%d" % (type(letter).__name__, letter.reference, letter.version)
 
-
-# Month names spelled out here, not by strftime, so the letter never depends on the locale.
-_MONTHS = (
-    "January February March April May June July August September October November December"
-).split()
 
 # Letters use only data: URLs and installed fonts; nothing may reach the network or disk.
 _FETCHER = URLFetcher(allowed_protocols=("data",), fail_on_errors=True)

@@ -34,7 +34,7 @@ ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 
 
 
-def assign(microcredential, data):
+def microcredential_fields_set(microcredential, data):
     """Copy parsed values onto a micro-credential (also used for the unsaved live preview)."""
     for name, value in data.items():
         attribute = _ID_FIELDS.get(name, name)
@@ -94,7 +94,7 @@ def microcredential_create(*, actor, data):
     if not is_provider(actor):
         raise NotPermitted("Only a provider's staff may describe a micro-credential.")
     microcredential = MicroCredential(provider=actor.organisation, created_by=actor)
-    assign(microcredential, data)
+    microcredential_fields_set(microcredential, data)
     _check(microcredential)
     microcredential.save()
     logger.info("micro-credential %s created by user %s", microcredential.pk, actor.pk)
@@ -110,7 +110,7 @@ def microcredential_update(*, actor, microcredential, data):
             "This micro-credential cannot be changed while the agency is assessing it (%s). "
             "You may change it when the agency asks you for more information." % current.locked_reason
         )
-    assign(current, data)
+    microcredential_fields_set(current, data)
     _check(current)
     current.updated_at = timezone.now()
     current.save()
@@ -144,7 +144,7 @@ def microcredentials_import(*, actor, provider, items):
     drafts, problems = [], []
     for row, data in items:
         microcredential = MicroCredential(provider=provider, created_by=actor, created_at=now, updated_at=now)
-        assign(microcredential, data)
+        microcredential_fields_set(microcredential, data)
         try:
             _check(microcredential, level_ids=level_ids, field_codes=field_codes)
         except ValidationError as error:
