@@ -17,6 +17,7 @@ from accounts.permissions import is_assessor, is_provider
 from config.errors import Conflict, DomainError, NotPermitted, TransitionNotAllowed
 from credentials.completeness import LABELS, submission_problems
 from credentials.models import Assessment, MicroCredential
+from credentials.permissions import is_own_microcredential
 from credentials.services import (
     assessment_discontinue,
     microcredential_changes_since,
@@ -41,11 +42,11 @@ State = Application.State
 State = Application.State
 
 
-def _require_own(actor, organisation_id, what):
-    if not is_provider(actor):
-        raise NotPermitted("Only the provider's own staff may %s." % what)
-    if organisation_id != actor.organisation_id:
-        raise NotPermitted("This belongs to another provider.")
+def _not_own(actor, what) -> NotPermitted:
+    """The refusal when the permissions predicate said no: another provider's, or no provider."""
+    if is_provider(actor):
+        return NotPermitted("This belongs to another provider.")
+    return NotPermitted("Only the provider's own staff may %s." % what)
 
 
 def _event(application, *, actor, action, from_state, message=""):
@@ -58,7 +59,8 @@ def _event(application, *, actor, action, from_state, message=""):
 @transaction.atomic
 def application_create(*, actor, microcredential):
     """Open a draft application (kind `initial`) about one of the provider's micro-credentials."""
-    _require_own(actor, microcredential.provider_id, "apply for its assessment")
+    if not is_own_microcredential(actor, microcredential):
+        raise _not_own(actor, "apply for its assessment")
     # Serialises two clicks on "Apply" so the one-open-case rule answers 409, not a 500.
     MicroCredential.objects.select_for_update().filter(pk=microcredential.pk).first()
     open_case = (
@@ -154,7 +156,8 @@ def application_submit(*, actor, application, declaration="", summary=""):
         Application.objects.select_for_update(of=("self",))
         .select_related("microcredential", "reviewed_assessment").get(pk=application.pk)
     )
-    _require_own(actor, application.provider_id, "submit this application")
+    if not can.can_submit(actor, application):
+        raise _not_own(actor, "submit this application")
     if not can_proceed(application.submit):
         raise TransitionNotAllowed(
             "Only a draft can be submitted; this application is %s." % application.get_state_display().lower(),

@@ -21,6 +21,7 @@ from ..models import (
     Attachment,
     MicroCredential,
 )
+from ..permissions import is_own_microcredential
 
 logger = logging.getLogger(__name__)
 
@@ -83,10 +84,11 @@ def _check(microcredential, *, level_ids=None, field_codes=None):
 
 
 def _require_own(actor, microcredential):
-    if not is_provider(actor):
-        raise NotPermitted("Only the provider's own staff may change a micro-credential.")
-    if microcredential.provider_id != actor.organisation_id:
-        raise NotPermitted("This micro-credential belongs to another provider.")
+    if not is_own_microcredential(actor, microcredential):
+        raise NotPermitted(
+            "This micro-credential belongs to another provider." if is_provider(actor)
+            else "Only the provider's own staff may change a micro-credential."
+        )
 
 
 @transaction.atomic
