@@ -72,10 +72,6 @@ def can_read_event_message(user, event):
     return is_agency_staff(user) or event.action not in event.INTERNAL_MESSAGE_ACTIONS
 
 
-def can_see_internal_notes(user, application=None):
-    return is_agency_staff(user)
-
-
 def can_add_internal_note(user, application=None):
     return is_agency_staff(user)
 

@@ -21,23 +21,11 @@ from weasyprint.urls import URLFetcher
 
 from config.dates import long_date
 
+from ..models import TransferCategory
+
 ASSESSMENT_TEMPLATE = "letters/assessment_letter.html"
 DECISION_TEMPLATE = "letters/decision_letter.html"
 
-# Labels of the values the recommendation stores as codes (product.md, "Levels and credit").
-TRANSFER_CATEGORY_LABELS = {
-    "vocational_certificate": "Vocational certificate",
-    "lower_division": "Lower-division undergraduate",
-    "upper_division": "Upper-division undergraduate",
-    "graduate": "Graduate",
-}
-DELIVERY_MODE_LABELS = {
-    "online_synchronous": "Online, synchronous",
-    "online_asynchronous": "Online, asynchronous",
-    "in_person": "In person",
-    "blended": "Blended",
-    "hybrid": "Hybrid",
-}
 CREDIT_UNIT = "1 agency credit = 10 notional learning hours"
 DISCLAIMER = (
     "This assessment is advice to receiving institutions. Credit actually granted towards any "
@@ -54,13 +42,13 @@ class AssessmentLetter:
     provider: str
     title: str
     notional_hours: int
-    delivery_mode: str  # a code of DELIVERY_MODE_LABELS, or already a label
+    delivery_mode: str  # its label, as the model's choices say it
     assessment_description: str
     framework: str  # e.g. "Ontario Qualifications Framework"
     level_id: str  # e.g. "OQF-9"
     level_name: str  # e.g. "Post-Diploma Certificate"
     credits: Decimal
-    transfer_category: str  # a code of TRANSFER_CATEGORY_LABELS
+    transfer_category: str  # a code of credentials.models.TransferCategory
     subject_area: str
     valid_from: dt.date
     next_review_date: dt.date
@@ -116,8 +104,8 @@ def assessment_letter_html(letter: AssessmentLetter) -> str:
         "created": letter.letter_date.isoformat(),
         "credits": credits_text(letter.credits),
         "credit_unit": CREDIT_UNIT,
-        "transfer_category": TRANSFER_CATEGORY_LABELS.get(letter.transfer_category, letter.transfer_category),
-        "delivery_mode": DELIVERY_MODE_LABELS.get(letter.delivery_mode, letter.delivery_mode),
+        "transfer_category": TransferCategory(letter.transfer_category).label,
+        "delivery_mode": letter.delivery_mode,
         "disclaimer": DISCLAIMER,
     }
     return render_to_string(ASSESSMENT_TEMPLATE, context)
@@ -131,7 +119,7 @@ def decision_letter_html(letter: DecisionLetter) -> str:
         "site_url": settings.SITE_URL,
         "letter_date": long_date(letter.letter_date),
         "created": letter.letter_date.isoformat(),
-        "delivery_mode": DELIVERY_MODE_LABELS.get(letter.delivery_mode, letter.delivery_mode),
+        "delivery_mode": letter.delivery_mode,
     }
     return render_to_string(DECISION_TEMPLATE, context)
 

@@ -89,7 +89,7 @@ def test_the_alert_says_when_the_case_is_due_how_many_days_are_left_and_links_to
     case = dated_case(cast, submitted=SUBMITTED)
     services.sla_sweep(today=AT_RISK_DAY)
     message = OutboxMessage.objects.get(key="sla:%d:at_risk" % case.pk)
-    assert message.recipients == [cast.assessor.email]
+    assert message.recipient == cast.assessor.email
     assert message.subject == "At risk: %s is due Tuesday 23 February" % case.reference
     body_text, body_html = outbox_render(message)
     assert "Due: Tuesday 23 February 2027 (2 business days left)" in body_text
