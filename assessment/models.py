@@ -447,11 +447,6 @@ class OutboxMessage(models.Model):
     def __str__(self):
         return "%s to %s (%s)" % (self.key, self.recipient, self.status)
 
-    @property
-    def recipients(self):
-        """The one address, as a list (the shape callers read before mail went per person)."""
-        return [self.recipient]
-
     @staticmethod
     def new_claim_token():
         return uuid.uuid4()

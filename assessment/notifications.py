@@ -5,6 +5,7 @@ second request for information) gets its own key from the row that caused it."""
 from django.urls import reverse
 
 from accounts.models import User
+from config.dates import long_date
 
 from . import clock
 from .outbox import Email, outbox_enqueue, outbox_enqueue_many
@@ -91,12 +92,6 @@ def decision(application, recommendation):
     )
 
 
-def long_date(day) -> str:
-    """A date as the emails write it: Monday 4 January 2027. The agency writes in English;
-    strftime rather than Django's date filter, which is far slower, as a sweep writes many."""
-    return day.strftime("%A %-d %B %Y")
-
-
 # The emails a sweep queues many of at once (review reminders and lapse notices, clock
 # alerts) are rendered when they are sent, from a snapshot of what was true when they were
 # caused (outbox.outbox_enqueue_many): their contexts hold plain JSON values, dates already
@@ -107,7 +102,7 @@ def _review_context(entry, **extra):
         "reference": entry.reference,
         "title": entry.title,
         "provider": entry.provider_name,
-        "due_on": long_date(entry.review_due_date),
+        "due_on": long_date(entry.review_due_date, weekday=True),
         **extra,
     }
 
@@ -123,7 +118,7 @@ def review_reminder(entry, *, case_id, key, step, days_before, opening, lapses_o
         subject = "Periodic review due today: %s (%s)" % (entry.title, entry.reference)
     else:
         subject = "Overdue periodic review: %s (%s) lapses on %s" % (
-            entry.title, entry.reference, lapses_on.strftime("%-d %B %Y"))
+            entry.title, entry.reference, long_date(lapses_on))
     if opening:
         subject = "Review case open. " + subject
     path = reverse("applications:detail", args=[case_id]) if case_id is not None else reverse("applications:list")
@@ -134,7 +129,7 @@ def review_reminder(entry, *, case_id, key, step, days_before, opening, lapses_o
         subject=subject,
         context=_review_context(
             entry, has_case=case_id is not None, step=step, days_before=days_before, days_after=-days_before,
-            opening=opening, lapses_on=long_date(lapses_on), path=path,
+            opening=opening, lapses_on=long_date(lapses_on, weekday=True), path=path,
         ),
     )
 
@@ -146,7 +141,7 @@ def review_lapsed(entry, *, key, recipients) -> Email:
         recipients=recipients,
         template="review_lapsed",
         subject="Lapsed: %s (%s)" % (entry.title, entry.reference),
-        context=_review_context(entry, current_until=long_date(entry.current_until),
+        context=_review_context(entry, current_until=long_date(entry.current_until, weekday=True),
                                 path=reverse("register:detail", args=[entry.reference])),
     )
 
@@ -214,9 +209,9 @@ def sla_alerts(statuses, *, today, calendar) -> int:
         left = clock.business_days_between(today, due_date, calendar) if due_date and due_date >= today else 0
         over = clock.business_days_between(due_date, today, calendar) if due_date and today > due_date else 0
         if status == clock.AT_RISK:
-            subject = "At risk: %s is due %s" % (application.reference, due_date.strftime("%A %-d %B"))
+            subject = "At risk: %s is due %s" % (application.reference, long_date(due_date, weekday=True, year=False))
         else:
-            subject = "Overdue: %s was due %s" % (application.reference, due_date.strftime("%A %-d %B"))
+            subject = "Overdue: %s was due %s" % (application.reference, long_date(due_date, weekday=True, year=False))
         emails.append(Email(
             key=sla_alert_key(application.pk, status),
             recipients=recipients,
@@ -225,7 +220,7 @@ def sla_alerts(statuses, *, today, calendar) -> int:
             context={
                 "reference": application.reference, "title": application.microcredential.title,
                 "provider": application.provider.name, "state": application.state,
-                "state_display": application.get_state_display(), "status": status, "due_on": long_date(due_date),
+                "state_display": application.get_state_display(), "status": status, "due_on": long_date(due_date, weekday=True),
                 "business_days_left": left, "business_days_over": over,
                 "assessor": assignee.get_full_name() if assignee else "",
                 "path": reverse("applications:detail", args=[application.pk]),

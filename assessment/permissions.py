@@ -5,6 +5,19 @@ check is the FSM's (`can_proceed`), so a role that may act but at the wrong time
 from accounts.permissions import is_agency_staff, is_approver, is_assessor, is_provider
 
 
+def can_read_applications(user):
+    """Cases are open to their provider (selectors scope which) and to the agency."""
+    return is_provider(user) or is_agency_staff(user)
+
+
+def can_see_recommendation(user, recommendation):
+    """The agency sees a recommendation as soon as it is made; the provider only once an
+    approver has signed it off and it is the decision."""
+    if recommendation is None:
+        return False
+    return is_agency_staff(user) or recommendation.signed_off_at is not None
+
+
 def is_own_provider(user, application):
     return is_provider(user) and user.organisation_id == application.provider_id
 
@@ -57,10 +70,6 @@ def can_read_event_message(user, event):
     """What was said at a step of the history: the agency's internal reasons (events whose
     action is in ApplicationEvent.INTERNAL_MESSAGE_ACTIONS) for agency staff only."""
     return is_agency_staff(user) or event.action not in event.INTERNAL_MESSAGE_ACTIONS
-
-
-def can_see_internal_notes(user, application=None):
-    return is_agency_staff(user)
 
 
 def can_add_internal_note(user, application=None):

@@ -63,6 +63,7 @@ from credentials.models import Assessment
 from credentials.services import assessments_discontinued_after_end, assessments_lapse
 
 from . import clock, notifications
+from .bulk_sql import review_cases_insert
 from .models import Application, ApplicationEvent, OutboxMessage
 from .outbox import outbox_enqueue_many
 
@@ -103,7 +104,7 @@ def opens_on(due_date: dt.date) -> dt.date:
 
 
 @dataclass
-class SweepResult:
+class ReviewSweepResult:
     opened: int = 0
     reminded: int = 0
     lapsed: int = 0
@@ -115,7 +116,7 @@ class SweepResult:
             self.examined, self.opened, self.reminded, self.lapsed, self.discontinued)
 
 
-def review_sweep(*, as_of: dt.date | None = None) -> SweepResult:
+def review_sweep(*, as_of: dt.date | None = None) -> ReviewSweepResult:
     """Open review cases, queue the reminder due today, lapse entries whose review was not
     filed in time, and end the honoured period of discontinued ones, as if the date were
     `as_of`. Idempotent: a second run on the same date changes and sends nothing.
@@ -131,17 +132,17 @@ def review_sweep(*, as_of: dt.date | None = None) -> SweepResult:
     return result
 
 
-def review_decide(*, assessment_id, as_of) -> SweepResult:
+def review_decide(*, assessment_id, as_of) -> ReviewSweepResult:
     """What the sweep does about one entry on `as_of` (the demo data and tests use it)."""
     return review_entries_decide(as_of=as_of, assessment_id=assessment_id)
 
 
-def review_entries_decide(*, as_of, assessment_id=None) -> SweepResult:
+def review_entries_decide(*, as_of, assessment_id=None) -> ReviewSweepResult:
     """Everything the sweep does on `as_of` (about one entry, given `assessment_id`). The
     entries with something to do are read first, outside a transaction: with nothing to do
     that one query is all; what the sweep writes is decided in one transaction, where the
     unique constraints settle any race with another sweep (module docstring)."""
-    result = SweepResult()
+    result = ReviewSweepResult()
     entries = _entries_with_something_to_do(as_of=as_of, assessment_id=assessment_id)
     result.examined = len(entries)
     if entries:
@@ -301,14 +302,10 @@ def _cases_open(entries) -> dict[int, int]:
     none here; in the second case the reminders still go."""
     if not entries:
         return {}
-    now = timezone.now()
-    cases = [
-        Application(kind=Application.Kind.REVIEW, microcredential_id=entry.microcredential_id,
-                    provider_id=entry.provider_id, reviewed_assessment_id=entry.pk,
-                    review_cycle=entry.review_cycle, created_at=now)
-        for entry in entries
-    ]
-    inserted = dict(_insert_new(cases))  # {assessment id: case id}
+    inserted = dict(review_cases_insert(  # {assessment id: case id}
+        rows=[(entry.microcredential_id, entry.provider_id, entry.pk, entry.review_cycle) for entry in entries],
+        kind=Application.Kind.REVIEW, state=State.DRAFT, sla_status=clock.NOT_STARTED, created_at=timezone.now(),
+    ))
     for entry in entries:
         if entry.pk not in inserted:
             logger.warning("review case for %s not opened: another case about its micro-credential is open",
@@ -322,29 +319,6 @@ def _cases_open(entries) -> dict[int, int]:
         )
         for assessment_id, case_id in inserted.items()
     ])
-    return inserted
-
-
-def _insert_new(cases):
-    """INSERT the cases, in entry order, skipping any a unique constraint refuses. Answers
-    (assessment id, case id) of those inserted (Django's bulk_create with ignore_conflicts
-    does not say which)."""
-    table = Application._meta.db_table
-    fields = [field for field in Application._meta.concrete_fields if not field.primary_key]
-    row = "(%s)" % ", ".join(["%s"] * len(fields))
-    inserted = []
-    cases = sorted(cases, key=lambda case: case.reviewed_assessment_id)
-    with connection.cursor() as cursor:
-        for start in range(0, len(cases), 1000):
-            chunk = cases[start:start + 1000]
-            cursor.execute(
-                "INSERT INTO %s (%s) VALUES %s ON CONFLICT DO NOTHING RETURNING reviewed_assessment_id, id" % (
-                    connection.ops.quote_name(table),
-                    ", ".join(connection.ops.quote_name(field.column) for field in fields),
-                    ", ".join([row] * len(chunk))),
-                [field.get_db_prep_save(field.pre_save(case, True), connection) for case in chunk for field in fields],
-            )
-            inserted += cursor.fetchall()
     return inserted
 
 

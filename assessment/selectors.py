@@ -9,6 +9,7 @@ from django.http import Http404
 
 from accounts.models import User
 from accounts.permissions import is_agency_staff, is_approver, is_provider
+from config.dates import long_date
 from credentials.models import Assessment, Attachment
 from credentials.selectors import is_possible_id
 
@@ -297,7 +298,7 @@ def clock_history(application, *, today, calendar) -> ClockHistory | None:
     events = [ClockEvent(
         submitted_on, "started", "Clock started",
         "Submitted. Ten business days to decide: due %s unless the clock pauses."
-        % first_due.strftime("%A %-d %B %Y"),
+        % long_date(first_due, weekday=True),
     )]
     paused_total = 0
     pauses_so_far = []
@@ -315,7 +316,7 @@ def clock_history(application, *, today, calendar) -> ClockHistory | None:
             events.append(ClockEvent(
                 request.responded_on, "resumed", "Resumed",
                 "The provider answered: %s paused, the day of the answer included; due date now %s."
-                % (_days(paused), due_then.strftime("%A %-d %B %Y")) if paused else
+                % (_days(paused), long_date(due_then, weekday=True)) if paused else
                 "The provider answered the same business day: no business day paused.",
             ))
         elif request.responded_on is None and decided_on is None and withdrawn_on is None:

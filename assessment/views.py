@@ -27,7 +27,7 @@ from .models import Application
 
 
 def _require_reader(user):
-    if not (is_provider(user) or is_agency_staff(user)):
+    if not can.can_read_applications(user):
         raise NotPermitted("Applications are open to their provider and to the agency.")
 
 
@@ -93,7 +93,7 @@ def _case_context(request, application, bound=None):
         "forms": action_forms,
         "sla": application.clock_on(today=today, calendar=calendar),
         "clock_history": selectors.clock_history(application, today=today, calendar=calendar),
-        "recommendation": recommendation if (is_agency_staff(user) or (recommendation and recommendation.signed_off_at)) else None,
+        "recommendation": recommendation if can.can_see_recommendation(user, recommendation) else None,
         "proposed_hours": _hours_check(microcredential, microcredential.proposed_credits),
         "recommended_hours": _hours_check(microcredential, recommendation.credits) if recommendation else None,
         "history": selectors.case_history_for(user=user, application=application),

@@ -1,7 +1,17 @@
 """Who may do what with the register's records, as predicates shared by the API, the pages and
 the templates. Deny by default: every predicate is False for an anonymous or inactive user."""
 
-from accounts.permissions import can_read_full_register, is_provider
+from accounts.permissions import can_read_full_register, is_agency_staff, is_provider
+
+
+def can_read_microcredentials(user):
+    """Micro-credentials are open to their provider (selectors scope which) and to the agency."""
+    return is_provider(user) or is_agency_staff(user)
+
+
+def is_own_microcredential(user, microcredential):
+    """Only the provider's own staff change a micro-credential and its files."""
+    return is_provider(user) and user.organisation_id == microcredential.provider_id
 
 
 def can_see_verification_code(user, assessment):

@@ -9,9 +9,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
+from config.dates import long_date
 from config.spreadsheet_csv import csv_download, csv_text
 
-from .letters.render import html_to_pdf, long_date
+from .letters.render import html_to_pdf
 
 SUMMARY_TEMPLATE = "register/stack_summary.html"
 

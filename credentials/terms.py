@@ -9,13 +9,51 @@ completion on either side of the change falls in exactly one period.
 """
 
 import datetime as dt
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from .models import AssessmentTerms
+from config.input_guards import text_problem
+
+from .models import Assessment, AssessmentTerms, Level, TransferCategory, validate_credits
 
 DAY = dt.timedelta(days=1)
+
+
+def terms_checked(*, level_id, credits, transfer_category, subject_area, review_period_months) -> dict:
+    """Terms as a decision states them (a recommendation, an issue, a renewal), checked once
+    for all three: answers them cleaned (credits a Decimal, the subject area stripped), or
+    raises ValidationError naming each field that is wrong."""
+    errors = {}
+    if not level_id or not Level.objects.filter(pk=level_id).exists():
+        errors["level"] = ["Choose a level of a framework the agency uses (e.g. OQF-9)."]
+    try:
+        credits = Decimal(str(credits))
+        if not credits.is_finite():
+            raise InvalidOperation
+        validate_credits(credits)
+    except (InvalidOperation, ValueError):
+        errors["credits"] = ["Credits must be a number, in steps of 0.5."]
+    except ValidationError as error:
+        errors["credits"] = error.messages
+    if transfer_category not in TransferCategory.values:
+        errors["transfer_category"] = ["Choose one of: %s." % ", ".join(TransferCategory.values)]
+    subject_area = (subject_area or "").strip()
+    if not subject_area:
+        errors["subject_area"] = ["Give the subject area."]
+    elif len(subject_area) > 200:
+        errors["subject_area"] = ["Keep the subject area within 200 characters."]
+    elif text_problem(subject_area, single_line=True):  # printed on the letter, as the title is
+        errors["subject_area"] = [text_problem(subject_area, single_line=True)]
+    if review_period_months not in dict(Assessment.REVIEW_PERIOD_CHOICES):
+        errors["review_period_months"] = ["The review period is 12, 24 or 36 months."]
+    if errors:
+        raise ValidationError(errors)
+    return {
+        "level_id": level_id, "credits": credits, "transfer_category": transfer_category,
+        "subject_area": subject_area, "review_period_months": review_period_months,
+    }
 
 
 def _same(period, *, level_id, credits, transfer_category, subject_area):

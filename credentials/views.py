@@ -8,7 +8,7 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accounts.permissions import is_agency_staff, is_provider
+from accounts.permissions import is_provider
 from config.errors import NotPermitted
 
 from . import catalogue, selectors, services
@@ -16,10 +16,11 @@ from .api.views import attachment_response, catalogue_template_response
 from .completeness import LABELS, completeness
 from .forms import AttachmentForm, CatalogueForm, MicroCredentialForm
 from .models import MicroCredential
+from .permissions import can_read_microcredentials
 
 
 def _require_reader(user):
-    if not (is_provider(user) or is_agency_staff(user)):
+    if not can_read_microcredentials(user):
         raise NotPermitted("Micro-credentials are open to their provider and to the agency.")
 
 
@@ -122,7 +123,7 @@ def _preview(form):
     if form.is_bound:
         form.is_valid()
         data = {k: v for k, v in form.data_for_service().items() if k not in form.errors}
-        services.assign(preview, data)
+        services.microcredential_fields_set(preview, data)
     return preview
 
 

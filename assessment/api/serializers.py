@@ -5,14 +5,13 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from accounts.permissions import is_agency_staff
 from credentials.api.serializers import MicroCredentialSerializer, ProviderSerializer
 from credentials.models import Assessment, TransferCategory
 
 from .. import clock
 from ..calendar import agency_calendar
 from ..models import Application, ApplicationEvent, InformationRequest, InternalNote, Recommendation
-from ..permissions import can_read_event_message
+from ..permissions import can_read_event_message, can_see_recommendation
 
 
 class ApplicationCreateSerializer(serializers.Serializer):
@@ -185,10 +184,6 @@ class ApplicationSerializer(serializers.ModelSerializer):
             self.context["_clock"] = inputs
         return inputs
 
-    def _viewer_is_agency(self):
-        request = self.context.get("request")
-        return request is not None and is_agency_staff(request.user)
-
     @extend_schema_field(SlaSerializer)
     def get_sla(self, application):
         today, calendar = self._clock_inputs()
@@ -210,7 +205,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
         recommendation = application.current_recommendation
         if recommendation is None:
             return None
-        if recommendation.signed_off_at is None and not self._viewer_is_agency():
+        if not can_see_recommendation(getattr(self.context.get("request"), "user", None), recommendation):
             return None
         return RecommendationSerializer(recommendation).data
 

@@ -16,6 +16,7 @@ from credentials.selectors import MAX_ID
 
 from .. import clock, selectors, services
 from ..models import Application
+from ..permissions import can_read_applications
 from .serializers import (
     AgencyApplicationSerializer,
     ApplicationCreateSerializer,
@@ -28,10 +29,6 @@ from .serializers import (
     SubmitSerializer,
     WithdrawSerializer,
 )
-
-
-def provider_or_agency(user):
-    return is_provider(user) or is_agency_staff(user)
 
 
 def serializer_for(user):
@@ -75,7 +72,7 @@ class ApplicationListView(generics.ListAPIView):
     def get_permissions(self):
         if self.request.method == "POST":
             return [require(is_provider)()]
-        return [require(provider_or_agency)()]
+        return [require(can_read_applications)()]
 
     def get_queryset(self):
         return selectors.applications_visible_to(self.request.user)
@@ -114,7 +111,7 @@ class ApplicationListView(generics.ListAPIView):
 @extend_schema_view(get=extend_schema(responses={200: ApplicationSerializer, **document_errors(401, 403, 404, 429)}))
 class ApplicationDetailView(generics.RetrieveAPIView):
     serializer_class = ApplicationSerializer
-    permission_classes = [require(provider_or_agency)]
+    permission_classes = [require(can_read_applications)]
 
     def get_serializer_class(self):
         return serializer_for(self.request.user)
@@ -128,7 +125,7 @@ class DecisionLetterView(APIView):
     agency only (it is never in the register). 409 while it is being produced; 404 when the
     case was not declined."""
 
-    permission_classes = [require(provider_or_agency)]
+    permission_classes = [require(can_read_applications)]
 
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY, **document_errors(401, 403, 404, 409, 429)})
     def get(self, request, pk):
@@ -155,7 +152,7 @@ class ApplicationActionViewSet(viewsets.GenericViewSet):
     queryset = Application.objects.none()
     serializer_class = ApplicationSerializer
     # Each action narrows this with its role; the services check the rest.
-    permission_classes = [require(provider_or_agency)]
+    permission_classes = [require(can_read_applications)]
 
     def _run(self, request, pk, service, body=None, **kwargs):
         application = selectors.application_get(user=request.user, pk=pk)

@@ -6,11 +6,12 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.permissions import is_agency_staff, is_provider, require
+from accounts.permissions import is_provider, require
 from config.errors import document_errors
 
 from .. import catalogue, file_kinds, selectors, services
 from ..completeness import completeness
+from ..permissions import can_read_microcredentials
 from .serializers import (
     AttachmentSerializer,
     AttachmentUploadSerializer,
@@ -20,10 +21,6 @@ from .serializers import (
     ImportResultSerializer,
     MicroCredentialSerializer,
 )
-
-
-def provider_or_agency(user):
-    return is_provider(user) or is_agency_staff(user)
 
 
 @extend_schema_view(get=extend_schema(responses={200: FrameworkSerializer(many=True), **document_errors(429)}))
@@ -63,7 +60,7 @@ class MicroCredentialListView(generics.ListCreateAPIView):
     def get_permissions(self):
         if self.request.method == "POST":
             return [require(is_provider)()]
-        return [require(provider_or_agency)()]
+        return [require(can_read_microcredentials)()]
 
     def get_queryset(self):
         return selectors.microcredentials_visible_to(self.request.user)
@@ -85,7 +82,7 @@ class MicroCredentialDetailView(generics.RetrieveUpdateAPIView):
     def get_permissions(self):
         if self.request.method == "PATCH":
             return [require(is_provider)()]
-        return [require(provider_or_agency)()]
+        return [require(can_read_microcredentials)()]
 
     def get_object(self):
         return selectors.microcredential_get(user=self.request.user, pk=self.kwargs["pk"])
@@ -128,7 +125,7 @@ class AttachmentCreateView(APIView):
 class AttachmentFileView(APIView):
     """Download an attachment: the provider's own staff and the agency only."""
 
-    permission_classes = [require(provider_or_agency)]
+    permission_classes = [require(can_read_microcredentials)]
 
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiResponse(description="The file."),
                               **document_errors(401, 403, 404, 429)})

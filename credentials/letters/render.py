@@ -19,23 +19,13 @@ from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
+from config.dates import long_date
+
+from ..models import TransferCategory
+
 ASSESSMENT_TEMPLATE = "letters/assessment_letter.html"
 DECISION_TEMPLATE = "letters/decision_letter.html"
 
-# Labels of the values the recommendation stores as codes (docs/rules.md, "Levels and credit").
-TRANSFER_CATEGORY_LABELS = {
-    "vocational_certificate": "Vocational certificate",
-    "lower_division": "Lower-division undergraduate",
-    "upper_division": "Upper-division undergraduate",
-    "graduate": "Graduate",
-}
-DELIVERY_MODE_LABELS = {
-    "online_synchronous": "Online, synchronous",
-    "online_asynchronous": "Online, asynchronous",
-    "in_person": "In person",
-    "blended": "Blended",
-    "hybrid": "Hybrid",
-}
 CREDIT_UNIT = "1 agency credit = 10 notional learning hours"
 DISCLAIMER = (
     "This assessment is advice to receiving institutions. Credit actually granted towards any "
@@ -52,13 +42,13 @@ class AssessmentLetter:
     provider: str
     title: str
     notional_hours: int
-    delivery_mode: str  # a code of DELIVERY_MODE_LABELS, or already a label
+    delivery_mode: str  # its label, as the model's choices say it
     assessment_description: str
     framework: str  # e.g. "Ontario Qualifications Framework"
     level_id: str  # e.g. "OQF-9"
     level_name: str  # e.g. "Post-Diploma Certificate"
     credits: Decimal
-    transfer_category: str  # a code of TRANSFER_CATEGORY_LABELS
+    transfer_category: str  # a code of credentials.models.TransferCategory
     subject_area: str
     valid_from: dt.date
     next_review_date: dt.date
@@ -114,8 +104,8 @@ def assessment_letter_html(letter: AssessmentLetter) -> str:
         "created": letter.letter_date.isoformat(),
         "credits": credits_text(letter.credits),
         "credit_unit": CREDIT_UNIT,
-        "transfer_category": TRANSFER_CATEGORY_LABELS.get(letter.transfer_category, letter.transfer_category),
-        "delivery_mode": DELIVERY_MODE_LABELS.get(letter.delivery_mode, letter.delivery_mode),
+        "transfer_category": TransferCategory(letter.transfer_category).label,
+        "delivery_mode": letter.delivery_mode,
         "disclaimer": DISCLAIMER,
     }
     return render_to_string(ASSESSMENT_TEMPLATE, context)
@@ -129,7 +119,7 @@ def decision_letter_html(letter: DecisionLetter) -> str:
         "site_url": settings.SITE_URL,
         "letter_date": long_date(letter.letter_date),
         "created": letter.letter_date.isoformat(),
-        "delivery_mode": DELIVERY_MODE_LABELS.get(letter.delivery_mode, letter.delivery_mode),
+        "delivery_mode": letter.delivery_mode,
     }
     return render_to_string(DECISION_TEMPLATE, context)
 
@@ -154,10 +144,6 @@ def html_to_pdf(html: str, *, identity: str) -> bytes:
     )
 
 
-def long_date(value: dt.date) -> str:
-    return "%d %s %d" % (value.day, _MONTHS[value.month - 1], value.year)
-
-
 def credits_text(value: Decimal) -> str:
     number = Decimal(value)
     text = str(number.quantize(Decimal("1"))) if number == number.to_integral() else str(number.normalize())
@@ -167,11 +153,6 @@ def credits_text(value: Decimal) -> str:
 def _identity(letter) -> str:
     return "%s/%s/%d" % (type(letter).__name__, letter.reference, letter.version)
 
-
-# Month names spelled out here, not by strftime, so the letter never depends on the locale.
-_MONTHS = (
-    "January February March April May June July August September October November December"
-).split()
 
 # Letters use only data: URLs and installed fonts; nothing may reach the network or disk.
 _FETCHER = URLFetcher(allowed_protocols=("data",), fail_on_errors=True)

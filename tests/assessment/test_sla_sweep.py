@@ -8,7 +8,7 @@ import time
 import pytest
 from django.core.management import CommandError, call_command
 
-from assessment import services
+from assessment import bulk_sql, services
 from assessment.models import Application, OutboxMessage
 from assessment.outbox import outbox_render
 from config.celery import app as celery_app
@@ -89,7 +89,7 @@ def test_the_alert_says_when_the_case_is_due_how_many_days_are_left_and_links_to
     case = dated_case(cast, submitted=SUBMITTED)
     services.sla_sweep(today=AT_RISK_DAY)
     message = OutboxMessage.objects.get(key="sla:%d:at_risk" % case.pk)
-    assert message.recipients == [cast.assessor.email]
+    assert message.recipient == cast.assessor.email
     assert message.subject == "At risk: %s is due Tuesday 23 February" % case.reference
     body_text, body_html = outbox_render(message)
     assert "Due: Tuesday 23 February 2027 (2 business days left)" in body_text
@@ -154,7 +154,7 @@ def test_the_sweep_stores_only_changed_clocks_and_never_overwrites_a_fresher_tra
     assert services.sla_sweep(today=D(2027, 2, 10)).changed == 0
     # A transition committed after the sweep read `second` (here: its stored state moved on).
     Application.objects.filter(pk=second.pk).update(sla_status="paused")
-    written = services._clock_rows_update([
+    written = bulk_sql.clock_rows_update([
         (first.pk, "in_review", DUE, "on_track", DUE, "at_risk"),
         (second.pk, "in_review", DUE, "on_track", DUE, "at_risk"),
     ])

@@ -15,7 +15,7 @@ def assessment_letter(**changes) -> AssessmentLetter:
         provider_address=("Office of the Registrar", "1 Harbour Street", "Toronto, Ontario  M5J 2X7"),
         title="Data Analytics for Supply Chain Operations",
         notional_hours=60,
-        delivery_mode="blended",
+        delivery_mode="Blended (online and in person)",
         assessment_description=(
             "Two applied projects on an anonymised distributor's data (30% each) and a proctored "
             "online examination (40%); pass mark 65%, graded pass/fail with distinction."
@@ -44,7 +44,7 @@ def decision_letter(**changes) -> DecisionLetter:
         provider_address=("Program Office", "220 King Street West", "Hamilton, Ontario  L8P 1A9"),
         title="Workplace Leadership Essentials",
         notional_hours=12,
-        delivery_mode="online_asynchronous",
+        delivery_mode="Online, self-paced (asynchronous)",
         assessment_description="An unproctored multiple-choice quiz at the end of each module.",
         reasons=(
             "The learning outcomes describe topics covered rather than what a learner will be able to do.",

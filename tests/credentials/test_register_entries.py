@@ -116,6 +116,11 @@ def test_the_database_refuses_a_register_entry_without_four_eyes(people):
         ({"transfer_category": "doctoral"}, "transfer_category"),
         ({"review_period_months": 18}, "review_period_months"),
         ({"subject_area": "  "}, "subject_area"),
+        # The recommendation's own checks, which the register now shares: a subject area
+        # too long for its column, or one carrying a direction mark onto the letter.
+        ({"subject_area": "x" * 201}, "subject_area"),
+        ({"subject_area": "Data\u200f analytics"}, "subject_area"),
+        ({"credits": Decimal("NaN")}, "credits"),
     ],
 )
 def test_invalid_decisions_are_refused_naming_the_field(people, changes, field):

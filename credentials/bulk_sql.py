@@ -1,0 +1,26 @@
+"""The register's SQL that the ORM cannot say, one statement per function, each with its
+reason. Table names are written out (they are the models' `db_table`; a test checks they
+still are) and every value is a parameter."""
+
+from django.db import connection
+
+# One UPDATE that locks the rows in id order (two sweeps wait for each other instead of
+# deadlocking) and computes each entry's own end date and reason: the ORM cannot lock in a
+# subquery of an UPDATE nor RETURN the ids it changed.
+_LAPSE = """
+UPDATE credentials_assessment SET status = %(lapsed)s, current_until = review_due_date + %(days)s::int,
+       status_reason = 'The periodic review due on ' || review_due_date::text || ' was not filed.'
+WHERE id IN (SELECT id FROM credentials_assessment WHERE id = ANY(%(ids)s) ORDER BY id FOR UPDATE)
+  AND status = %(current)s
+RETURNING id
+"""
+
+
+def assessments_lapse_update(*, assessment_ids, lapse_after_days, lapsed, current) -> list[int]:
+    """Set the `current` entries among `assessment_ids` to `lapsed`, each current until its
+    review due date plus `lapse_after_days`; answers the ids that changed."""
+    with connection.cursor() as cursor:
+        cursor.execute(_LAPSE, {
+            "lapsed": lapsed, "days": lapse_after_days, "ids": list(assessment_ids), "current": current,
+        })
+        return [row[0] for row in cursor.fetchall()]

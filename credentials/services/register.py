@@ -1,0 +1,273 @@
+"""The register: entering, renewing, discontinuing, lapsing and revoking assessments."""
+
+import datetime as dt
+import logging
+from decimal import Decimal, InvalidOperation
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.contrib.postgres.search import SearchVector
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Value
+from django.utils import timezone
+
+from accounts.permissions import is_approver
+from config.errors import Conflict, NotPermitted
+
+from .. import selectors, signals
+from ..bulk_sql import assessments_lapse_update
+from ..codes import verification_code_new
+from ..models import (
+    Assessment,
+    ReferenceCounter,
+)
+from ..terms import terms_change, terms_checked, terms_open_first
+from .letters import letter_issue_queue
+
+logger = logging.getLogger(__name__)
+
+# The micro-credential's key metadata kept with an assessment (what was assessed).
+SNAPSHOT_FIELDS = (
+    "title", "description", "learning_outcomes", "learner_effort_hours", "contact_hours",
+    "proposed_level_id", "proposed_credits", "field_of_study_id", "assessment_types",
+    "assessment_description", "delivery_mode", "languages", "prerequisites", "skills",
+    "stackability", "url",
+)
+
+
+def microcredential_changes_since(assessment) -> list[str]:
+    """The key metadata the provider changed since the entry's snapshot (field names)."""
+    now = microcredential_snapshot(assessment.microcredential)
+    then = assessment.snapshot or {}
+    return [name for name in SNAPSHOT_FIELDS if _comparable(now.get(name)) != _comparable(then.get(name))]
+
+
+def _comparable(value):
+    # Numbers were kept as text ("40" and "40.0" are the same hours).
+    if isinstance(value, str):
+        try:
+            return Decimal(value)
+        except InvalidOperation:
+            return value
+    return value
+
+
+def reference_next(*, prefix, year) -> str:
+    """The next reference of a year, e.g. `MCA-2026-00042`. Call inside a transaction: the
+    counter row stays locked until it commits, so two issues never share a number."""
+    counter, _ = ReferenceCounter.objects.select_for_update().get_or_create(prefix=prefix, year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return "%s-%d-%05d" % (prefix, year, counter.last)
+
+
+def microcredential_snapshot(microcredential) -> dict:
+    snapshot = {}
+    for name in SNAPSHOT_FIELDS:
+        value = getattr(microcredential, name)
+        snapshot[name] = str(value) if isinstance(value, (Decimal, dt.date)) else value
+    snapshot["provider"] = microcredential.provider.name
+    return snapshot
+
+
+@transaction.atomic
+def assessment_issue(
+    *,
+    microcredential,
+    level_id,
+    credits,
+    transfer_category,
+    subject_area,
+    recommended_by,
+    signed_off_by,
+    review_period_months=12,
+    current_from=None,
+    supersedes=None,
+) -> Assessment:
+    """Enter an approved decision in the register. The workflow calls this at sign-off, inside
+    its own transaction; the letter is produced after commit (the letters work adds the task)."""
+    if recommended_by.pk == signed_off_by.pk:
+        raise NotPermitted("The approver who signs off cannot be the one who recommended.")
+    terms = terms_checked(
+        level_id=level_id, credits=credits, transfer_category=transfer_category, subject_area=subject_area,
+        review_period_months=review_period_months,
+    )
+
+    current_from = current_from or timezone.localdate()
+    assessment = Assessment(
+        reference=reference_next(prefix="MCA", year=current_from.year),
+        microcredential=microcredential,
+        provider_id=microcredential.provider_id,
+        title=microcredential.title,
+        level_id=terms["level_id"],
+        credits=terms["credits"],
+        transfer_category=transfer_category,
+        subject_area=terms["subject_area"],
+        field_of_study_id=microcredential.field_of_study_id,
+        review_period_months=review_period_months,
+        review_due_date=current_from + relativedelta(months=review_period_months),
+        current_from=current_from,
+        snapshot=microcredential_snapshot(microcredential),
+        recommended_by=recommended_by,
+        signed_off_by=signed_off_by,
+        supersedes=supersedes,
+    )
+    # 80 random bits never collide in practice; the unique index is the guarantee.
+    for _ in range(3):
+        assessment.verification_code = verification_code_new()
+        try:
+            with transaction.atomic():
+                assessment.save()
+            break
+        except IntegrityError:
+            if Assessment.objects.filter(verification_code=assessment.verification_code).exists():
+                continue
+            raise
+    terms_open_first(assessment=assessment, signed_off_by=signed_off_by)
+    if supersedes is not None:
+        supersedes.status = Assessment.Status.SUPERSEDED
+        supersedes.current_until = current_from
+        supersedes.save(update_fields=["status", "current_until"])
+    assessment_search_index(assessment)
+    letter_issue_queue(assessment, version=1)
+    logger.info("assessment %s issued for micro-credential %s", assessment.reference, microcredential.pk)
+    return assessment
+
+
+def assessment_search_index(assessment) -> None:
+    """Write the entry's stored search vector: title first, then provider, then outcomes."""
+    snapshot = assessment.snapshot or {}
+    outcomes = " ".join(str(o) for o in snapshot.get("learning_outcomes") or [])
+    Assessment.objects.filter(pk=assessment.pk).update(
+        search_vector=SearchVector(Value(assessment.title), weight="A", config=selectors.SEARCH_CONFIG)
+        + SearchVector(Value(snapshot.get("provider", "")), weight="B", config=selectors.SEARCH_CONFIG)
+        + SearchVector(Value(outcomes + " " + assessment.subject_area), weight="C", config=selectors.SEARCH_CONFIG)
+    )
+
+
+@transaction.atomic
+def assessment_revoke(*, actor, assessment, reason) -> Assessment:
+    """The agency withdraws its decision: the entry leaves the public register at once and
+    every verification answers `revoked` from now on."""
+    if not is_approver(actor):
+        raise NotPermitted("Only an approver may revoke an assessment.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": ["Say why the assessment is revoked; the provider is told."]})
+    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if assessment.status in (Assessment.Status.REVOKED, Assessment.Status.SUPERSEDED):
+        raise Conflict(
+            "An assessment that is %s cannot be revoked." % assessment.get_status_display().lower(),
+            state=assessment.status,
+        )
+    assessment.status = Assessment.Status.REVOKED
+    assessment.status_reason = reason
+    # A learner who completed it before today keeps the credit (product.md, statuses). An
+    # expiring entry's honoured end date lies ahead: revoked, it ends today; a lapsed one
+    # keeps the earlier end it had.
+    today = timezone.localdate()
+    assessment.current_until = min(assessment.current_until or today, today)
+    assessment.save(update_fields=["status", "status_reason", "current_until"])
+    # The casework tells the provider (its outbox), in this transaction.
+    signals.assessment_revoked.send(sender=Assessment, assessment=assessment, actor=actor)
+    logger.info("assessment %s revoked by user %s", assessment.reference, actor.pk)
+    return assessment
+
+
+def _assessment_locked(assessment):
+    return Assessment.objects.select_for_update().get(pk=assessment.pk)
+
+
+def _current_locked(assessment, what):
+    """The entry, locked, if it is still current; else 409 saying what it is now."""
+    assessment = _assessment_locked(assessment)
+    if assessment.status != Assessment.Status.CURRENT:
+        raise Conflict(
+            "Only a current assessment can %s; %s is %s."
+            % (what, assessment.reference, assessment.get_status_display().lower()),
+            state=assessment.status,
+        )
+    return assessment
+
+
+@transaction.atomic
+def assessment_renew(
+    *, assessment, level_id, credits, transfer_category, subject_area, recommended_by, signed_off_by,
+    review_period_months=12, renewed_on=None,
+) -> Assessment:
+    """A signed-off periodic review: the same entry continues with what the review decided,
+    what the provider now describes, the next due date and a new letter version. The older
+    versions still verify, as superseded.
+
+    Changed terms hold from the decision (`renewed_on`, default today) in a new period; the
+    earlier period keeps the terms a learner who completed before then is credited at
+    (credentials/terms.py). The next review period, by contrast, runs from the previous due
+    date, not from the decision, so an early or a late review does not shift the provider's
+    yearly rhythm."""
+    if recommended_by.pk == signed_off_by.pk:
+        raise NotPermitted("The approver who signs off cannot be the one who recommended.")
+    assessment = _current_locked(assessment, "be renewed")
+    terms = terms_checked(
+        level_id=level_id, credits=credits, transfer_category=transfer_category, subject_area=subject_area,
+        review_period_months=review_period_months,
+    )
+    microcredential = assessment.microcredential
+    terms_change(
+        assessment=assessment, level_id=level_id, credits=terms["credits"], transfer_category=transfer_category,
+        subject_area=terms["subject_area"], on=renewed_on or timezone.localdate(), signed_off_by=signed_off_by,
+    )
+    assessment.title = microcredential.title
+    assessment.field_of_study_id = microcredential.field_of_study_id
+    assessment.snapshot = microcredential_snapshot(microcredential)
+    assessment.review_period_months = review_period_months
+    assessment.review_due_date = assessment.review_due_date + relativedelta(months=review_period_months)
+    assessment.review_cycle += 1
+    assessment.signed_off_by = signed_off_by
+    assessment.recommended_by = recommended_by
+    assessment.save()
+    assessment_search_index(assessment)
+    # Counted from the version due, not from those stored: a lost one is still due.
+    version = letter_issue_queue(assessment)
+    logger.info("assessment %s renewed: cycle %d, next review due %s, letter v%d",
+                assessment.reference, assessment.review_cycle, assessment.review_due_date, version)
+    return assessment
+
+
+@transaction.atomic
+def assessment_discontinue(*, assessment, on) -> Assessment:
+    """The provider stops offering the micro-credential: no new enrolments, but the entry
+    stays honoured (`expiring`) until DISCONTINUE_HONOURED_MONTHS from `on`, then the review
+    sweep makes it `discontinued`. `current_until` says the end date from today on."""
+    assessment = _current_locked(assessment, "be discontinued")
+    assessment.status = Assessment.Status.EXPIRING
+    assessment.current_until = on + relativedelta(months=settings.DISCONTINUE_HONOURED_MONTHS)
+    assessment.status_reason = "Discontinued by the provider on %s; honoured until %s." % (
+        on.isoformat(), assessment.current_until.isoformat())
+    assessment.save(update_fields=["status", "status_reason", "current_until"])
+    logger.info("assessment %s expiring until %s", assessment.reference, assessment.current_until)
+    return assessment
+
+
+def assessments_lapse(*, assessment_ids, lapse_after_days) -> list[int]:
+    """The periodic review was not filed in time: the entries leave the public register and
+    verify as lapsed, each current until its review due date plus `lapse_after_days`, in one
+    UPDATE (bulk_sql.py). Answers the ids that lapsed; an entry no longer current is left
+    alone. The rows are locked in id order so two sweeps lapsing the same entries wait for
+    each other instead of deadlocking, and the second finds them no longer current."""
+    if not assessment_ids:
+        return []
+    lapsed = assessments_lapse_update(
+        assessment_ids=assessment_ids, lapse_after_days=lapse_after_days,
+        lapsed=Assessment.Status.LAPSED, current=Assessment.Status.CURRENT,
+    )
+    logger.info("%d assessment(s) lapsed", len(lapsed))
+    return lapsed
+
+
+def assessments_discontinued_after_end(*, as_of) -> int:
+    """Expiring entries whose honoured period ended before `as_of` become `discontinued`
+    (one indexed UPDATE). Answers how many changed."""
+    return Assessment.objects.filter(
+        status=Assessment.Status.EXPIRING, current_until__lt=as_of,
+    ).update(status=Assessment.Status.DISCONTINUED)
