@@ -198,7 +198,7 @@ def application_submit(*, actor, application, declaration="", summary=""):
     if application.is_review:
         application.declaration, application.summary = declaration, summary
         if declaration == Application.Declaration.DISCONTINUE:
-            assessment_discontinue(assessment=application.reviewed_assessment, on=clock.agency_date(now))
+            assessment_discontinue(assessment=application.reviewed_assessment, on=clock.agency_date(now), actor=actor)
     application.reference = "APP-%d-%05d" % (timezone.localdate(now).year, application.pk)
     application.save()
     microcredential_lock(
@@ -550,6 +550,7 @@ def _review_decided(application, recommendation, *, actor, decided_on):
             # The reason is public (the register, /verify/); the decline's own reasons are the
             # agency's words to the provider, who has them in the decision email and letter.
             reason="The agency declined its periodic review on %s." % decided_on.isoformat(),
+            internal_note="%s declined: %s" % (application.reference, recommendation.reasons),
         )
 
 def decision_letter_queue(application) -> None:

@@ -26,10 +26,12 @@ from config.errors import Conflict, DomainError, NotPermitted
 from . import file_kinds, selectors, signals
 from .codes import verification_code_new
 from .completeness import RECOMMENDED, REQUIRED
+from .history import assessment_event_add, assessment_events_add_many
 from .letters.render import AssessmentLetter, DecisionLetter, assessment_letter_pdf, decision_letter_pdf
 from .letters.sign import letter_sign
 from .models import (
     Assessment,
+    AssessmentEvent,
     Attachment,
     Letter,
     Level,
@@ -347,10 +349,15 @@ def assessment_issue(
                 continue
             raise
     terms_open_first(assessment=assessment, signed_off_by=signed_off_by)
+    assessment_event_add(assessment=assessment, action=AssessmentEvent.Action.ISSUE, actor=signed_off_by,
+                         from_status="", public_note="Assessed at %s, %s credits." % (level.pk, credits))
     if supersedes is not None:
+        from_status = supersedes.status
         supersedes.status = Assessment.Status.SUPERSEDED
         supersedes.current_until = current_from
         supersedes.save(update_fields=["status", "current_until"])
+        assessment_event_add(assessment=supersedes, action=AssessmentEvent.Action.SUPERSEDE, actor=signed_off_by,
+                             from_status=from_status, public_note="Replaced by %s." % assessment.reference)
     assessment_search_index(assessment)
     letter_issue_queue(assessment, version=1)
     logger.info("assessment %s issued for micro-credential %s", assessment.reference, microcredential.pk)
@@ -385,7 +392,7 @@ def letter_issue_queue(assessment, *, version=None) -> int:
 
 
 @transaction.atomic
-def assessment_revoke(*, actor, assessment, reason) -> Assessment:
+def assessment_revoke(*, actor, assessment, reason, internal_note="") -> Assessment:
     """The agency withdraws its decision: the entry leaves the public register at once and
     every verification answers `revoked` from now on."""
     if not is_approver(actor):
@@ -399,6 +406,7 @@ def assessment_revoke(*, actor, assessment, reason) -> Assessment:
             "An assessment that is %s cannot be revoked." % assessment.get_status_display().lower(),
             state=assessment.status,
         )
+    from_status = assessment.status
     assessment.status = Assessment.Status.REVOKED
     assessment.status_reason = reason
     # A learner who completed it before today keeps the credit (product.md, statuses). An
@@ -407,6 +415,8 @@ def assessment_revoke(*, actor, assessment, reason) -> Assessment:
     today = timezone.localdate()
     assessment.current_until = min(assessment.current_until or today, today)
     assessment.save(update_fields=["status", "status_reason", "current_until"])
+    assessment_event_add(assessment=assessment, action=AssessmentEvent.Action.REVOKE, actor=actor,
+                         from_status=from_status, public_note=reason, internal_note=internal_note)
     # The casework tells the provider (its outbox), in this transaction.
     signals.assessment_revoked.send(sender=Assessment, assessment=assessment, actor=actor)
     logger.info("assessment %s revoked by user %s", assessment.reference, actor.pk)
@@ -464,6 +474,12 @@ def assessment_renew(
     assessment.signed_off_by = signed_off_by
     assessment.recommended_by = recommended_by
     assessment.save()
+    assessment_event_add(
+        assessment=assessment, action=AssessmentEvent.Action.RENEW, actor=signed_off_by,
+        from_status=Assessment.Status.CURRENT,
+        public_note="Renewed at %s, %s credits; next review due %s." % (
+            level_id, credits, assessment.review_due_date.isoformat()),
+    )
     assessment_search_index(assessment)
     # Counted from the version due, not from those stored: a lost one is still due.
     version = letter_issue_queue(assessment)
@@ -473,7 +489,7 @@ def assessment_renew(
 
 
 @transaction.atomic
-def assessment_discontinue(*, assessment, on) -> Assessment:
+def assessment_discontinue(*, assessment, on, actor=None) -> Assessment:
     """The provider stops offering the micro-credential: no new enrolments, but the entry
     stays honoured (`expiring`) until DISCONTINUE_HONOURED_MONTHS from `on`, then the review
     sweep makes it `discontinued`. `current_until` says the end date from today on."""
@@ -483,6 +499,8 @@ def assessment_discontinue(*, assessment, on) -> Assessment:
     assessment.status_reason = "Discontinued by the provider on %s; honoured until %s." % (
         on.isoformat(), assessment.current_until.isoformat())
     assessment.save(update_fields=["status", "status_reason", "current_until"])
+    assessment_event_add(assessment=assessment, action=AssessmentEvent.Action.DISCONTINUE, actor=actor,
+                         from_status=Assessment.Status.CURRENT, public_note=assessment.status_reason)
     logger.info("assessment %s expiring until %s", assessment.reference, assessment.current_until)
     return assessment
 
@@ -501,20 +519,34 @@ def assessments_lapse(*, assessment_ids, lapse_after_days) -> list[int]:
                    status_reason = 'The periodic review due on ' || review_due_date::text || ' was not filed.'
                WHERE id IN (SELECT id FROM {table} WHERE id = ANY(%s) ORDER BY id FOR UPDATE)
                  AND status = %s
-               RETURNING id""",
+               RETURNING id, status_reason""",
             [Assessment.Status.LAPSED, lapse_after_days, list(assessment_ids), Assessment.Status.CURRENT],
         )
-        lapsed = [row[0] for row in cursor.fetchall()]
-    logger.info("%d assessment(s) lapsed", len(lapsed))
-    return lapsed
+        reasons = dict(cursor.fetchall())
+    assessment_events_add_many(
+        assessment_ids=list(reasons), action=AssessmentEvent.Action.LAPSE, from_status=Assessment.Status.CURRENT,
+        to_status=Assessment.Status.LAPSED, public_note_of=reasons,
+    )
+    logger.info("%d assessment(s) lapsed", len(reasons))
+    return list(reasons)
 
 
 def assessments_discontinued_after_end(*, as_of) -> int:
-    """Expiring entries whose honoured period ended before `as_of` become `discontinued`
-    (one indexed UPDATE). Answers how many changed."""
-    return Assessment.objects.filter(
-        status=Assessment.Status.EXPIRING, current_until__lt=as_of,
-    ).update(status=Assessment.Status.DISCONTINUED)
+    """Expiring entries whose honoured period ended before `as_of` become `discontinued`, each
+    with its history row. Answers how many changed."""
+    ended = list(
+        Assessment.objects.select_for_update().filter(status=Assessment.Status.EXPIRING, current_until__lt=as_of)
+        .order_by("pk").values_list("pk", "current_until")
+    )
+    if not ended:
+        return 0
+    Assessment.objects.filter(pk__in=[pk for pk, _ in ended]).update(status=Assessment.Status.DISCONTINUED)
+    assessment_events_add_many(
+        assessment_ids=[pk for pk, _ in ended], action=AssessmentEvent.Action.END,
+        from_status=Assessment.Status.EXPIRING, to_status=Assessment.Status.DISCONTINUED,
+        public_note_of={pk: "Honoured until %s." % until.isoformat() for pk, until in ended},
+    )
+    return len(ended)
 
 
 # The approver signs in the agency's name; accounts keep no job titles, so the letter gives
