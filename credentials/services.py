@@ -531,6 +531,7 @@ def assessments_lapse(*, assessment_ids, lapse_after_days) -> list[int]:
     return list(reasons)
 
 
+@transaction.atomic
 def assessments_discontinued_after_end(*, as_of) -> int:
     """Expiring entries whose honoured period ended before `as_of` become `discontinued`, each
     with its history row. Answers how many changed."""
