@@ -12,15 +12,16 @@ UPDATE credentials_assessment SET status = %(lapsed)s, current_until = review_du
        status_reason = 'The periodic review due on ' || review_due_date::text || ' was not filed.'
 WHERE id IN (SELECT id FROM credentials_assessment WHERE id = ANY(%(ids)s) ORDER BY id FOR UPDATE)
   AND status = %(current)s
-RETURNING id
+RETURNING id, status_reason
 """
 
 
-def assessments_lapse_update(*, assessment_ids, lapse_after_days, lapsed, current) -> list[int]:
+def assessments_lapse_update(*, assessment_ids, lapse_after_days, lapsed, current) -> dict[int, str]:
     """Set the `current` entries among `assessment_ids` to `lapsed`, each current until its
-    review due date plus `lapse_after_days`; answers the ids that changed."""
+    review due date plus `lapse_after_days`; answers {id: its public reason} of those that
+    changed (their history rows say it)."""
     with connection.cursor() as cursor:
         cursor.execute(_LAPSE, {
             "lapsed": lapsed, "days": lapse_after_days, "ids": list(assessment_ids), "current": current,
         })
-        return [row[0] for row in cursor.fetchall()]
+        return dict(cursor.fetchall())

@@ -464,3 +464,35 @@ class Letter(models.Model):
 
     def __str__(self):
         return "%s v%d" % (self.assessment.reference, self.version)
+
+
+class AssessmentEvent(models.Model):
+    """One change of a register entry, written in the transaction that made it: who (None is
+    the daily sweep), when, its status before and after, a sentence for the public and a note
+    for the agency. Nothing in the register is overwritten without one."""
+
+    class Action(models.TextChoices):
+        ISSUE = "issue", "Entered in the register"
+        RENEW = "renew", "Renewed after its periodic review"
+        REVOKE = "revoke", "Revoked"
+        DISCONTINUE = "discontinue", "Discontinued by the provider"
+        LAPSE = "lapse", "Lapsed"
+        END = "end", "Honoured period ended"
+        SUPERSEDE = "supersede", "Superseded by a reassessment"
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="events")
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    action = models.CharField(max_length=20, choices=Action.choices)
+    from_status = models.CharField(max_length=20, choices=Assessment.Status.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=Assessment.Status.choices)
+    # Shown on the public register entry; the internal note to agency staff only.
+    public_note = models.TextField(blank=True)
+    internal_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["assessment", "at"], name="assessment_event_entry_at")]
+
+    def __str__(self):
+        return "%s %s %s" % (self.assessment_id, self.action, self.at)

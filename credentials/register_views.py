@@ -16,6 +16,7 @@ from config.errors import NotPermitted
 from . import bulk_verification, selectors, services, stack_export, stacking
 from .api.register import register_filter
 from .codes import verification_code_normalise
+from .history import assessment_history_for
 from .letters.keys import SigningKeyUnavailable, certificate_fingerprint, earlier_certificates
 from .permissions import can_download_letters, can_see_verification_code
 from .register_forms import BulkVerifyForm, RegisterSearchForm, StackForm, VerifyCodeForm, VerifyLetterForm
@@ -59,6 +60,7 @@ def register_detail(request, reference):
         "show_code": can_see_verification_code(request.user, assessment),
         "can_download": can_download_letters(request.user, assessment),
         "can_revoke": is_approver(request.user) and assessment.status not in ("revoked", "superseded"),
+        "history": assessment_history_for(user=request.user, assessment=assessment),
     })
 
 

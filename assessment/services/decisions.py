@@ -178,4 +178,5 @@ def _review_decided(application, recommendation, *, actor, decided_on):
             # The reason is public (the register, /verify/); the decline's own reasons are the
             # agency's words to the provider, who has them in the decision email and letter.
             reason="The agency declined its periodic review on %s." % decided_on.isoformat(),
+            internal_note="%s declined: %s" % (application.reference, recommendation.reasons),
         )

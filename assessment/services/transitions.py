@@ -189,7 +189,7 @@ def application_submit(*, actor, application, declaration="", summary=""):
     if application.is_review:
         application.declaration, application.summary = declaration, summary
         if declaration == Application.Declaration.DISCONTINUE:
-            assessment_discontinue(assessment=application.reviewed_assessment, on=clock.agency_date(now))
+            assessment_discontinue(assessment=application.reviewed_assessment, on=clock.agency_date(now), actor=actor)
     application.reference = "APP-%d-%05d" % (timezone.localdate(now).year, application.pk)
     application.save()
     microcredential_lock(

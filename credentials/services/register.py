@@ -18,8 +18,10 @@ from config.errors import Conflict, NotPermitted
 from .. import selectors, signals
 from ..bulk_sql import assessments_lapse_update
 from ..codes import verification_code_new
+from ..history import assessment_event_add, assessment_events_add_many
 from ..models import (
     Assessment,
+    AssessmentEvent,
     ReferenceCounter,
 )
 from ..terms import terms_change, terms_checked, terms_open_first
@@ -125,10 +127,17 @@ def assessment_issue(
                 continue
             raise
     terms_open_first(assessment=assessment, signed_off_by=signed_off_by)
+    assessment_event_add(
+        assessment=assessment, action=AssessmentEvent.Action.ISSUE, actor=signed_off_by, from_status="",
+        public_note="Assessed at %s, %s credits." % (assessment.level_id, assessment.credits),
+    )
     if supersedes is not None:
+        from_status = supersedes.status
         supersedes.status = Assessment.Status.SUPERSEDED
         supersedes.current_until = current_from
         supersedes.save(update_fields=["status", "current_until"])
+        assessment_event_add(assessment=supersedes, action=AssessmentEvent.Action.SUPERSEDE, actor=signed_off_by,
+                             from_status=from_status, public_note="Replaced by %s." % assessment.reference)
     assessment_search_index(assessment)
     letter_issue_queue(assessment, version=1)
     logger.info("assessment %s issued for micro-credential %s", assessment.reference, microcredential.pk)
@@ -147,7 +156,7 @@ def assessment_search_index(assessment) -> None:
 
 
 @transaction.atomic
-def assessment_revoke(*, actor, assessment, reason) -> Assessment:
+def assessment_revoke(*, actor, assessment, reason, internal_note="") -> Assessment:
     """The agency withdraws its decision: the entry leaves the public register at once and
     every verification answers `revoked` from now on."""
     if not is_approver(actor):
@@ -161,6 +170,7 @@ def assessment_revoke(*, actor, assessment, reason) -> Assessment:
             "An assessment that is %s cannot be revoked." % assessment.get_status_display().lower(),
             state=assessment.status,
         )
+    from_status = assessment.status
     assessment.status = Assessment.Status.REVOKED
     assessment.status_reason = reason
     # A learner who completed it before today keeps the credit (product.md, statuses). An
@@ -169,6 +179,8 @@ def assessment_revoke(*, actor, assessment, reason) -> Assessment:
     today = timezone.localdate()
     assessment.current_until = min(assessment.current_until or today, today)
     assessment.save(update_fields=["status", "status_reason", "current_until"])
+    assessment_event_add(assessment=assessment, action=AssessmentEvent.Action.REVOKE, actor=actor,
+                         from_status=from_status, public_note=reason, internal_note=internal_note)
     # The casework tells the provider (its outbox), in this transaction.
     signals.assessment_revoked.send(sender=Assessment, assessment=assessment, actor=actor)
     logger.info("assessment %s revoked by user %s", assessment.reference, actor.pk)
@@ -226,6 +238,12 @@ def assessment_renew(
     assessment.signed_off_by = signed_off_by
     assessment.recommended_by = recommended_by
     assessment.save()
+    assessment_event_add(
+        assessment=assessment, action=AssessmentEvent.Action.RENEW, actor=signed_off_by,
+        from_status=Assessment.Status.CURRENT,
+        public_note="Renewed at %s, %s credits; next review due %s." % (
+            level_id, terms["credits"], assessment.review_due_date.isoformat()),
+    )
     assessment_search_index(assessment)
     # Counted from the version due, not from those stored: a lost one is still due.
     version = letter_issue_queue(assessment)
@@ -235,7 +253,7 @@ def assessment_renew(
 
 
 @transaction.atomic
-def assessment_discontinue(*, assessment, on) -> Assessment:
+def assessment_discontinue(*, assessment, on, actor=None) -> Assessment:
     """The provider stops offering the micro-credential: no new enrolments, but the entry
     stays honoured (`expiring`) until DISCONTINUE_HONOURED_MONTHS from `on`, then the review
     sweep makes it `discontinued`. `current_until` says the end date from today on."""
@@ -245,6 +263,8 @@ def assessment_discontinue(*, assessment, on) -> Assessment:
     assessment.status_reason = "Discontinued by the provider on %s; honoured until %s." % (
         on.isoformat(), assessment.current_until.isoformat())
     assessment.save(update_fields=["status", "status_reason", "current_until"])
+    assessment_event_add(assessment=assessment, action=AssessmentEvent.Action.DISCONTINUE, actor=actor,
+                         from_status=Assessment.Status.CURRENT, public_note=assessment.status_reason)
     logger.info("assessment %s expiring until %s", assessment.reference, assessment.current_until)
     return assessment
 
@@ -257,17 +277,32 @@ def assessments_lapse(*, assessment_ids, lapse_after_days) -> list[int]:
     each other instead of deadlocking, and the second finds them no longer current."""
     if not assessment_ids:
         return []
-    lapsed = assessments_lapse_update(
+    reasons = assessments_lapse_update(
         assessment_ids=assessment_ids, lapse_after_days=lapse_after_days,
         lapsed=Assessment.Status.LAPSED, current=Assessment.Status.CURRENT,
     )
-    logger.info("%d assessment(s) lapsed", len(lapsed))
-    return lapsed
+    assessment_events_add_many(
+        assessment_ids=list(reasons), action=AssessmentEvent.Action.LAPSE, from_status=Assessment.Status.CURRENT,
+        to_status=Assessment.Status.LAPSED, public_note_of=reasons,
+    )
+    logger.info("%d assessment(s) lapsed", len(reasons))
+    return list(reasons)
 
 
+@transaction.atomic
 def assessments_discontinued_after_end(*, as_of) -> int:
-    """Expiring entries whose honoured period ended before `as_of` become `discontinued`
-    (one indexed UPDATE). Answers how many changed."""
-    return Assessment.objects.filter(
-        status=Assessment.Status.EXPIRING, current_until__lt=as_of,
-    ).update(status=Assessment.Status.DISCONTINUED)
+    """Expiring entries whose honoured period ended before `as_of` become `discontinued`, each
+    with its history row. Answers how many changed."""
+    ended = list(
+        Assessment.objects.select_for_update().filter(status=Assessment.Status.EXPIRING, current_until__lt=as_of)
+        .order_by("pk").values_list("pk", "current_until")
+    )
+    if not ended:
+        return 0
+    Assessment.objects.filter(pk__in=[pk for pk, _ in ended]).update(status=Assessment.Status.DISCONTINUED)
+    assessment_events_add_many(
+        assessment_ids=[pk for pk, _ in ended], action=AssessmentEvent.Action.END,
+        from_status=Assessment.Status.EXPIRING, to_status=Assessment.Status.DISCONTINUED,
+        public_note_of={pk: "Honoured until %s." % until.isoformat() for pk, until in ended},
+    )
+    return len(ended)
