@@ -17,6 +17,6 @@ def test_every_table_a_bulk_statement_names_is_a_models_table():
         if name.isupper() or (name.startswith("_") and name[1:].isupper())
     ]
     named = {table for statement in statements for table in TABLE.findall(statement)}
-    assert len(statements) == 3
-    assert named == {"assessment_application", "credentials_assessment"}
+    assert len(statements) == 4
+    assert named == {"assessment_application", "credentials_assessment", "credentials_assessmentevent"}
     assert named <= tables

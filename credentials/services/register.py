@@ -16,7 +16,7 @@ from accounts.permissions import is_approver
 from config.errors import Conflict, NotPermitted
 
 from .. import selectors, signals
-from ..bulk_sql import assessments_lapse_update
+from ..bulk_sql import assessments_discontinue_ended, assessments_lapse_update
 from ..codes import verification_code_new
 from ..history import assessment_event_add, assessment_events_add_many
 from ..models import (
@@ -289,20 +289,10 @@ def assessments_lapse(*, assessment_ids, lapse_after_days) -> list[int]:
     return list(reasons)
 
 
-@transaction.atomic
 def assessments_discontinued_after_end(*, as_of) -> int:
     """Expiring entries whose honoured period ended before `as_of` become `discontinued`, each
-    with its history row. Answers how many changed."""
-    ended = list(
-        Assessment.objects.select_for_update().filter(status=Assessment.Status.EXPIRING, current_until__lt=as_of)
-        .order_by("pk").values_list("pk", "current_until")
+    with its history row, in one statement (bulk_sql.py). Answers how many changed."""
+    return assessments_discontinue_ended(
+        as_of=as_of, expiring=Assessment.Status.EXPIRING, discontinued=Assessment.Status.DISCONTINUED,
+        action=AssessmentEvent.Action.END, now=timezone.now(),
     )
-    if not ended:
-        return 0
-    Assessment.objects.filter(pk__in=[pk for pk, _ in ended]).update(status=Assessment.Status.DISCONTINUED)
-    assessment_events_add_many(
-        assessment_ids=[pk for pk, _ in ended], action=AssessmentEvent.Action.END,
-        from_status=Assessment.Status.EXPIRING, to_status=Assessment.Status.DISCONTINUED,
-        public_note_of={pk: "Honoured until %s." % until.isoformat() for pk, until in ended},
-    )
-    return len(ended)
