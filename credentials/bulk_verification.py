@@ -17,8 +17,8 @@ from config.spreadsheet_csv import csv_text
 from . import selectors
 from .codes import verification_code_normalise
 from .models import Assessment, AssessmentTerms
-from .stack_export import credits_text
 from .stacking import PROBLEMS, UNKNOWN, standing_problem, terms_at
+from .terms import credits_number
 
 MAX_ROWS = 1000
 MAX_BYTES = 256 * 1024
@@ -159,7 +159,7 @@ def results_csv(results) -> str:
             assessment.status if assessment else "unknown",
             assessment.reference if assessment else "", assessment.title if assessment else "",
             assessment.provider.name if assessment else "", terms.level_id if terms else "",
-            credits_text(terms.credits) if terms else "",
+            credits_number(terms.credits) if terms else "",
             terms.transfer_category if terms else "",
             result.problem or "", result.problem_text or "",
         ])

@@ -13,6 +13,7 @@ from config.dates import long_date
 from config.spreadsheet_csv import csv_download, csv_text
 
 from .letters.render import html_to_pdf
+from .terms import credits_number
 
 SUMMARY_TEMPLATE = "register/stack_summary.html"
 
@@ -20,13 +21,6 @@ STACK_COLUMNS = [
     "position", "code", "completed_on", "reference", "title", "provider", "level", "credits",
     "transfer_category", "status", "counted", "problem", "problem_detail",
 ]
-
-def credits_text(value):
-    """4.0 → "4", 4.5 → "4.5", as the pages show credits."""
-    if value is None:
-        return ""
-    return str(int(value)) if value == value.to_integral() else str(value)
-
 
 def stack_csv(stack) -> str:
     """One row per item, in the order entered, counted or not."""
@@ -37,7 +31,7 @@ def stack_csv(stack) -> str:
             position, item.code, item.completed_on.isoformat() if item.completed_on else "",
             assessment.reference if assessment else "", assessment.title if assessment else "",
             assessment.provider.name if assessment else "", terms.level_id if terms else "",
-            credits_text(terms.credits) if terms else "",
+            credits_number(terms.credits) if terms else "",
             terms.transfer_category if terms else "", assessment.status if assessment else "",
             "yes" if item.counted else "no", item.problem or "", item.problem_text or "",
         ])

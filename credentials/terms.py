@@ -21,6 +21,15 @@ from .models import Assessment, AssessmentTerms, Level, TransferCategory, valida
 DAY = dt.timedelta(days=1)
 
 
+def credits_number(value) -> str:
+    """Credits as people write them: 4.0 → "4", 4.5 → "4.5" (the one formatter of a credit
+    value; letters add the unit)."""
+    if value is None:
+        return ""
+    number = Decimal(str(value))
+    return str(number.quantize(Decimal("1"))) if number == number.to_integral() else str(number.normalize())
+
+
 def terms_checked(*, level_id, credits, transfer_category, subject_area, review_period_months) -> dict:
     """Terms as a decision states them (a recommendation, an issue, a renewal), checked once
     for all three: answers them cleaned (credits a Decimal, the subject area stripped), or

@@ -22,6 +22,7 @@ from weasyprint.urls import URLFetcher
 from config.dates import long_date
 
 from ..models import TransferCategory
+from ..terms import credits_number
 
 ASSESSMENT_TEMPLATE = "letters/assessment_letter.html"
 DECISION_TEMPLATE = "letters/decision_letter.html"
@@ -145,9 +146,7 @@ def html_to_pdf(html: str, *, identity: str) -> bytes:
 
 
 def credits_text(value: Decimal) -> str:
-    number = Decimal(value)
-    text = str(number.quantize(Decimal("1"))) if number == number.to_integral() else str(number.normalize())
-    return text + (" agency credit" if number == 1 else " agency credits")
+    return credits_number(value) + (" agency credit" if Decimal(value) == 1 else " agency credits")
 
 
 def _identity(letter) -> str:

@@ -13,6 +13,11 @@ from django.db import migrations, models
 # entry no longer current the change that made it so, dated by the end of its current dates
 # (the day it was revoked, lapsed or superseded; an expiring one's end still lies ahead, so
 # its issue date stands in). Their actor is not known for the change.
+def _credits(value):
+    # credentials.terms.credits_number, frozen here as migrations must not import app code.
+    return str(value.quantize(1)) if value == value.to_integral() else str(value.normalize())
+
+
 STATUS_ACTIONS = {
     "revoked": "revoke", "lapsed": "lapse", "expiring": "discontinue", "discontinued": "end",
     "superseded": "supersede",
@@ -28,7 +33,7 @@ def history_begin(apps, schema_editor):
         rows.append(AssessmentEvent(
             assessment_id=entry.pk, at=entry.issued_at, actor_id=entry.signed_off_by_id, action="issue",
             from_status="", to_status="current",
-            public_note="Assessed at %s, %s credits." % (entry.level_id, entry.credits),
+            public_note="Assessed at %s, %s credits." % (entry.level_id, _credits(entry.credits)),
         ))
         action = STATUS_ACTIONS.get(entry.status)
         if action is not None:

@@ -24,7 +24,7 @@ from ..models import (
     AssessmentEvent,
     ReferenceCounter,
 )
-from ..terms import terms_change, terms_checked, terms_open_first
+from ..terms import credits_number, terms_change, terms_checked, terms_open_first
 from .letters import letter_issue_queue
 
 logger = logging.getLogger(__name__)
@@ -129,7 +129,7 @@ def assessment_issue(
     terms_open_first(assessment=assessment, signed_off_by=signed_off_by)
     assessment_event_add(
         assessment=assessment, action=AssessmentEvent.Action.ISSUE, actor=signed_off_by, from_status="",
-        public_note="Assessed at %s, %s credits." % (assessment.level_id, assessment.credits),
+        public_note="Assessed at %s, %s credits." % (assessment.level_id, credits_number(assessment.credits)),
     )
     if supersedes is not None:
         from_status = supersedes.status
@@ -242,7 +242,7 @@ def assessment_renew(
         assessment=assessment, action=AssessmentEvent.Action.RENEW, actor=signed_off_by,
         from_status=Assessment.Status.CURRENT,
         public_note="Renewed at %s, %s credits; next review due %s." % (
-            level_id, terms["credits"], assessment.review_due_date.isoformat()),
+            level_id, credits_number(terms["credits"]), assessment.review_due_date.isoformat()),
     )
     assessment_search_index(assessment)
     # Counted from the version due, not from those stored: a lost one is still due.

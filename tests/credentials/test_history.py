@@ -33,6 +33,8 @@ def test_issue_and_revoke_each_write_a_row_with_their_actor(staff):
                                internal_note="Site visit found no practical assessment.")
     approver = staff["approver"].pk
     assert _history(assessment) == [("issue", "", "current", approver), ("revoke", "current", "revoked", approver)]
+    assert AssessmentEvent.objects.get(assessment=assessment, action="issue").public_note == (
+        "Assessed at OQF-9, 4 credits.")
     revoke = AssessmentEvent.objects.get(assessment=assessment, action="revoke")
     assert (revoke.public_note, revoke.internal_note) == ("Not as delivered.", "Site visit found no practical assessment.")
 
