@@ -129,16 +129,20 @@ class DomainErrorMiddleware:
 
 
 def _refused_parameters(request):
-    """{name: message} for the query and form parameters holding a character that
-    config.input_guards refuses everywhere (in the name or a value)."""
+    """{name: message} for the path and the query and form parameters holding a character
+    that config.input_guards refuses everywhere (in the name or a value): the path's segments
+    reach lookups as they are (a reference, a code)."""
+    refused = {}
+    path_problem = input_guards.text_problem(request.path_info)
+    if path_problem:
+        refused["path"] = path_problem
     sources = [request.GET]
     if request.method == "POST" and request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
         try:
             sources.append(request.POST)
         except (MultiPartParserError, RequestDataTooBig):
-            # A body that does not parse is left to the view, which refuses it as before.
+            # A body that does not parse is left to the view, which refuses it.
             pass
-    refused = {}
     for source in sources:
         for name, values in source.lists():
             problem = input_guards.text_problem(name) or next(
@@ -150,7 +154,7 @@ def _refused_parameters(request):
 
 class ParameterGuardMiddleware:
     """A NUL character or a text-direction control that reorders text (config.input_guards)
-    in a query or form parameter answers 400 naming it, before any view runs.
+    in the path or a query or form parameter answers 400 naming it, before any view runs.
 
     One guard here, rather than a check in every view that reads `request.GET` or a form:
     PostgreSQL text cannot hold NUL (a lookup with one fails in the database, a 500), and a

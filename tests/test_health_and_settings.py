@@ -40,8 +40,11 @@ def test_healthz_answers_503_when_the_database_does_not():
     assert result.stdout.strip() == '503 {"status": "unavailable"}', result.stderr
 
 
-def test_production_refuses_to_start_without_its_secrets():
-    result = _run("import django; django.setup()", DJANGO_SETTINGS_MODULE="config.settings.production")
+def test_production_refuses_to_start_without_its_secrets(tmp_path):
+    result = _run("import django; django.setup()", DJANGO_SETTINGS_MODULE="config.settings.production",
+                  DJANGO_VAR_DIR=str(tmp_path))
+    # Refused before the development default could start an embedded database server.
+    assert not (tmp_path / "postgres").exists()
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     for name in ("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL", "SIGNING_CERT_FILE"):

@@ -145,3 +145,17 @@ def test_a_direction_mark_in_the_recommended_subject_area_is_refused(control):
                                        data={**APPROVE, "subject_area": "Data%s analytics" % control})
     assert list(refused.value.message_dict) == ["subject_area"]
     assert "direction" in refused.value.message_dict["subject_area"][0]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", [
+    "/register/MCA%00X/", "/api/v1/assessments/MCA%00X/", "/api/v1/assessments/MCA%00X/letter/",
+    "/verify/AB%00CD/", "/api/v1/verify/AB%00CD/",
+])
+def test_a_nul_in_the_path_answers_400_not_a_500(client, path):
+    # A path segment (a reference, a code) reaches its lookup as typed; PostgreSQL text
+    # cannot hold a NUL.
+    response = client.get(path)
+    assert response.status_code == 400
+    if path.startswith("/api/"):
+        assert "path" in response.json()

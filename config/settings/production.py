@@ -2,11 +2,11 @@
 
 from pathlib import Path
 
+import environ
 from django.core.exceptions import ImproperlyConfigured
 
-from .base import *  # noqa: F403
-from .base import env
-
+# Checked before base.py is read: without DATABASE_URL, base would start the development
+# default's embedded PostgreSQL server (and make a development signing key on first use).
 _REQUIRED = (
     "DJANGO_SECRET_KEY",
     "DJANGO_ALLOWED_HOSTS",
@@ -16,11 +16,15 @@ _REQUIRED = (
     # start without a key that matches it (config/celery.py).
     "SIGNING_CERT_FILE",
 )
-_missing = [name for name in _REQUIRED if not env(name, default="")]
+_missing = [name for name in _REQUIRED if not environ.Env().str(name, default="")]
 if _missing:
     raise ImproperlyConfigured(
         "Production settings need these environment variables: " + ", ".join(_missing)
     )
+
+from .base import *  # noqa: E402, F403
+from .base import env  # noqa: E402
+
 for _name in ("SIGNING_CERT_FILE", "SIGNING_TRUSTED_CERTS"):
     if env(_name, default="") and not Path(env(_name)).is_file():
         raise ImproperlyConfigured(_name + " does not name a readable file: " + env(_name))
