@@ -4,15 +4,24 @@ still are) and every value is a parameter."""
 
 from django.db import connection
 
-# One UPDATE that locks the rows in id order (two sweeps wait for each other instead of
-# deadlocking) and computes each entry's own end date and reason: the ORM cannot lock in a
-# subquery of an UPDATE nor RETURN the ids it changed.
+# One statement that locks the rows in id order (two sweeps wait for each other instead of
+# deadlocking), computes each entry's own end date and reason and writes its history row
+# (atomic by itself, whoever calls it): the ORM cannot lock in a subquery of an UPDATE nor
+# RETURN the ids it changed. Dates are written as ISO text whatever the server's DateStyle.
 _LAPSE = """
-UPDATE credentials_assessment SET status = %(lapsed)s, current_until = review_due_date + %(days)s::int,
-       status_reason = 'The periodic review due on ' || review_due_date::text || ' was not filed.'
-WHERE id IN (SELECT id FROM credentials_assessment WHERE id = ANY(%(ids)s) ORDER BY id FOR UPDATE)
-  AND status = %(current)s
-RETURNING id, status_reason
+WITH lapsed AS (
+    UPDATE credentials_assessment
+    SET status = %(lapsed)s, current_until = review_due_date + %(days)s::int,
+        status_reason = 'The periodic review due on ' || to_char(review_due_date, 'YYYY-MM-DD') || ' was not filed.'
+    WHERE id IN (SELECT id FROM credentials_assessment WHERE id = ANY(%(ids)s) ORDER BY id FOR UPDATE)
+      AND status = %(current)s
+    RETURNING id, status_reason
+)
+INSERT INTO credentials_assessmentevent
+    (assessment_id, at, actor_id, action, from_status, to_status, public_note, internal_note)
+SELECT id, %(now)s, NULL, %(action)s, %(current)s, %(lapsed)s, status_reason, ''
+FROM lapsed
+RETURNING assessment_id
 """
 
 
@@ -28,7 +37,7 @@ WITH ended AS (
 INSERT INTO credentials_assessmentevent
     (assessment_id, at, actor_id, action, from_status, to_status, public_note, internal_note)
 SELECT id, %(now)s, NULL, %(action)s, %(expiring)s, %(discontinued)s,
-       'Honoured until ' || current_until::text || '.', ''
+       'Honoured until ' || to_char(current_until, 'YYYY-MM-DD') || '.', ''
 FROM ended
 RETURNING assessment_id
 """
@@ -44,12 +53,13 @@ def assessments_discontinue_ended(*, as_of, expiring, discontinued, action, now)
         return len(cursor.fetchall())
 
 
-def assessments_lapse_update(*, assessment_ids, lapse_after_days, lapsed, current) -> dict[int, str]:
+def assessments_lapse_update(*, assessment_ids, lapse_after_days, lapsed, current, action, now) -> list[int]:
     """Set the `current` entries among `assessment_ids` to `lapsed`, each current until its
-    review due date plus `lapse_after_days`; answers {id: its public reason} of those that
-    changed (their history rows say it)."""
+    review due date plus `lapse_after_days`, each with its history row (`action`, no actor);
+    answers the ids that changed."""
     with connection.cursor() as cursor:
         cursor.execute(_LAPSE, {
             "lapsed": lapsed, "days": lapse_after_days, "ids": list(assessment_ids), "current": current,
+            "action": action, "now": now,
         })
-        return dict(cursor.fetchall())
+        return [row[0] for row in cursor.fetchall()]

@@ -86,7 +86,7 @@ def seed_assessments(microcredentials_by_title, *, assessor, approver):
     from django.db.models import Count
 
     from .models import Assessment
-    from .services import assessment_issue, assessment_revoke
+    from .services import assessment_discontinue, assessment_issue, assessment_revoke
 
     counts = dict(
         Assessment.objects.filter(microcredential__in=microcredentials_by_title.values())
@@ -112,6 +112,8 @@ def seed_assessments(microcredentials_by_title, *, assessor, approver):
         )
         previous[title] = assessment
         if status == "expiring":
-            Assessment.objects.filter(pk=assessment.pk).update(status=status, current_until=today + dt.timedelta(days=365))
+            # Discontinued by its provider a month ago, as a review declaring it would.
+            assessment_discontinue(assessment=assessment, on=today - dt.timedelta(days=30),
+                                   actor=microcredential.created_by)
         elif status == "revoked":
             assessment_revoke(actor=approver, assessment=assessment, reason=reason)

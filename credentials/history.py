@@ -1,7 +1,7 @@
 """The history of each register entry (AssessmentEvent): every change of an entry writes one
 row, with its actor (None: the daily sweep), in the change's own transaction; the sweeps write
-theirs in bulk. The agency reads the whole history on the entry; everyone else the status
-changes, their dates and the public sentence."""
+theirs in bulk, in the statement that makes the change (bulk_sql.py). The agency reads the
+whole history on the entry; everyone else the changes, their dates and the public sentence."""
 
 import datetime as dt
 from dataclasses import dataclass
@@ -20,16 +20,8 @@ def assessment_event_add(*, assessment, action, actor, from_status, public_note=
     )
 
 
-def assessment_events_add_many(*, assessment_ids, action, from_status, to_status, public_note_of=None):
-    """One row per entry a sweep changed (actor None), in one INSERT. `public_note_of` maps an
-    entry's id to its sentence when each has its own."""
-    AssessmentEvent.objects.bulk_create([
-        AssessmentEvent(
-            assessment_id=assessment_id, action=action, actor=None, from_status=from_status, to_status=to_status,
-            public_note=(public_note_of or {}).get(assessment_id, ""),
-        )
-        for assessment_id in assessment_ids
-    ])
+# What the daily review sweep does to entries; every other change has a person behind it.
+SWEEP_ACTIONS = frozenset({AssessmentEvent.Action.LAPSE, AssessmentEvent.Action.END})
 
 
 @dataclass(frozen=True)
@@ -55,8 +47,16 @@ def assessment_history_for(*, user, assessment) -> list[HistoryLine]:
             on=timezone.localdate(event.at), action=event.action, label=event.get_action_display(),
             from_status=event.get_from_status_display() if event.from_status else "",
             to_status=event.get_to_status_display(), public_note=event.public_note,
-            actor=(event.actor.get_full_name() if event.actor_id else "the daily sweep") if agency else None,
+            actor=_actor_name(event) if agency else None,
             internal_note=event.internal_note if agency else "",
         )
         for event in assessment.events.select_related("actor")
     ]
+
+
+def _actor_name(event):
+    if event.actor_id:
+        return event.actor.get_full_name()
+    # Only the sweeps act without a person; a change recorded when the history began has no
+    # known actor.
+    return "the daily sweep" if event.action in SWEEP_ACTIONS else "(not recorded)"

@@ -9,10 +9,12 @@ import zoneinfo
 from django.db import migrations, models
 
 
-# The history starts with this migration: each entry issued before it gets its issue, and an
-# entry no longer current the change that made it so, dated by the end of its current dates
-# (the day it was revoked, lapsed or superseded; an expiring one's end still lies ahead, so
-# its issue date stands in). Their actor is not known for the change.
+# The history starts with this migration, from what the records still say: each entry's
+# issue at the terms of its first period (the entry's own columns hold its latest terms), a
+# renewal for each later period of terms, and for an entry no longer current the change that
+# made it so, dated by the end of its current dates (the day it was revoked, lapsed or
+# superseded; an expiring one's end lies ahead, so its last known date stands in). The actor
+# of such a change is not recorded.
 def _credits(value):
     # credentials.terms.credits_number, frozen here as migrations must not import app code.
     return str(value.quantize(1)) if value == value.to_integral() else str(value.normalize())
@@ -22,27 +24,47 @@ STATUS_ACTIONS = {
     "revoked": "revoke", "lapsed": "lapse", "expiring": "discontinue", "discontinued": "end",
     "superseded": "supersede",
 }
+BEGAN = "Recorded when the register's history began."
 
 
 def history_begin(apps, schema_editor):
     Assessment = apps.get_model("credentials", "Assessment")
+    AssessmentTerms = apps.get_model("credentials", "AssessmentTerms")
     AssessmentEvent = apps.get_model("credentials", "AssessmentEvent")
     toronto = zoneinfo.ZoneInfo("America/Toronto")
+
+    def noon(day):
+        return dt.datetime.combine(day, dt.time(12), tzinfo=toronto)
+
+    periods = {}
+    for period in AssessmentTerms.objects.order_by("assessment_id", "starts_on").iterator(chunk_size=5000):
+        periods.setdefault(period.assessment_id, []).append(period)
     rows = []
     for entry in Assessment.objects.order_by("pk").iterator(chunk_size=2000):
+        first, *later = periods.get(entry.pk) or [entry]
         rows.append(AssessmentEvent(
-            assessment_id=entry.pk, at=entry.issued_at, actor_id=entry.signed_off_by_id, action="issue",
-            from_status="", to_status="current",
-            public_note="Assessed at %s, %s credits." % (entry.level_id, _credits(entry.credits)),
+            assessment_id=entry.pk, at=entry.issued_at,
+            actor_id=getattr(first, "signed_off_by_id", None) or (entry.signed_off_by_id if not later else None),
+            action="issue", from_status="", to_status="current",
+            public_note="Assessed at %s, %s credits." % (first.level_id, _credits(first.credits)),
+            internal_note="" if not later else BEGAN,
         ))
+        last = entry.issued_at
+        for period in later:
+            last = max(noon(period.starts_on), last)
+            rows.append(AssessmentEvent(
+                assessment_id=entry.pk, at=last, actor_id=period.signed_off_by_id, action="renew",
+                from_status="current", to_status="current",
+                public_note="Renewed at %s, %s credits." % (period.level_id, _credits(period.credits)),
+                internal_note=BEGAN,
+            ))
         action = STATUS_ACTIONS.get(entry.status)
         if action is not None:
             ended = entry.current_until if entry.status != "expiring" else None
-            at = dt.datetime.combine(ended, dt.time(12), tzinfo=toronto) if ended else entry.issued_at
             rows.append(AssessmentEvent(
-                assessment_id=entry.pk, at=max(at, entry.issued_at), actor_id=None, action=action,
+                assessment_id=entry.pk, at=max(noon(ended), last) if ended else last, actor_id=None, action=action,
                 from_status="expiring" if entry.status == "discontinued" else "current", to_status=entry.status,
-                public_note=entry.status_reason, internal_note="Recorded when the register's history began.",
+                public_note=entry.status_reason, internal_note=BEGAN,
             ))
         if len(rows) >= 5000:
             AssessmentEvent.objects.bulk_create(rows)

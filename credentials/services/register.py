@@ -18,7 +18,7 @@ from config.errors import Conflict, NotPermitted
 from .. import selectors, signals
 from ..bulk_sql import assessments_discontinue_ended, assessments_lapse_update
 from ..codes import verification_code_new
-from ..history import assessment_event_add, assessment_events_add_many
+from ..history import assessment_event_add
 from ..models import (
     Assessment,
     AssessmentEvent,
@@ -132,6 +132,14 @@ def assessment_issue(
         public_note="Assessed at %s, %s credits." % (assessment.level_id, credits_number(assessment.credits)),
     )
     if supersedes is not None:
+        # A reassessment replaces an entry in force; a revoked or lapsed one must keep saying so.
+        supersedes = _assessment_locked(supersedes)
+        if supersedes.status not in Assessment.PUBLIC_STATUSES:
+            raise Conflict(
+                "%s is %s; only a current or expiring assessment can be superseded."
+                % (supersedes.reference, supersedes.get_status_display().lower()),
+                state=supersedes.status,
+            )
         from_status = supersedes.status
         supersedes.status = Assessment.Status.SUPERSEDED
         supersedes.current_until = current_from
@@ -253,7 +261,7 @@ def assessment_renew(
 
 
 @transaction.atomic
-def assessment_discontinue(*, assessment, on, actor=None) -> Assessment:
+def assessment_discontinue(*, assessment, on, actor) -> Assessment:
     """The provider stops offering the micro-credential: no new enrolments, but the entry
     stays honoured (`expiring`) until DISCONTINUE_HONOURED_MONTHS from `on`, then the review
     sweep makes it `discontinued`. `current_until` says the end date from today on."""
@@ -274,19 +282,17 @@ def assessments_lapse(*, assessment_ids, lapse_after_days) -> list[int]:
     verify as lapsed, each current until its review due date plus `lapse_after_days`, in one
     UPDATE (bulk_sql.py). Answers the ids that lapsed; an entry no longer current is left
     alone. The rows are locked in id order so two sweeps lapsing the same entries wait for
-    each other instead of deadlocking, and the second finds them no longer current."""
+    each other instead of deadlocking, and the second finds them no longer current. Each
+    lapse writes its history row in the same statement."""
     if not assessment_ids:
         return []
-    reasons = assessments_lapse_update(
+    lapsed = assessments_lapse_update(
         assessment_ids=assessment_ids, lapse_after_days=lapse_after_days,
         lapsed=Assessment.Status.LAPSED, current=Assessment.Status.CURRENT,
+        action=AssessmentEvent.Action.LAPSE, now=timezone.now(),
     )
-    assessment_events_add_many(
-        assessment_ids=list(reasons), action=AssessmentEvent.Action.LAPSE, from_status=Assessment.Status.CURRENT,
-        to_status=Assessment.Status.LAPSED, public_note_of=reasons,
-    )
-    logger.info("%d assessment(s) lapsed", len(reasons))
-    return list(reasons)
+    logger.info("%d assessment(s) lapsed", len(lapsed))
+    return lapsed
 
 
 def assessments_discontinued_after_end(*, as_of) -> int:

@@ -54,8 +54,8 @@ def test_a_renewal_and_a_reassessment_that_supersedes_write_theirs(staff):
 def test_the_sweeps_changes_are_written_in_bulk_with_no_actor(staff, django_assert_num_queries):
     entries = [issue(staff, letter=False) for _ in range(3)]
     ids = [entry.pk for entry in entries]
-    # One UPDATE and one INSERT of the history, whatever the number of entries.
-    with django_assert_num_queries(2):
+    # One statement (the UPDATE and the history's INSERT), whatever the number of entries.
+    with django_assert_num_queries(1):
         lapsed = services.assessments_lapse(assessment_ids=ids, lapse_after_days=30)
     assert sorted(lapsed) == sorted(ids)
     for entry in entries:
@@ -96,7 +96,11 @@ def test_the_agency_sees_who_and_the_internal_note_and_the_public_the_change_and
 
 @pytest.mark.django_db(transaction=True)
 def test_the_history_begins_with_a_row_per_existing_entry_and_its_status_change(staff):
-    current, revoked = issue(staff, letter=False), issue(staff, letter=False)
+    current, revoked, renewed = issue(staff, letter=False), issue(staff, letter=False), issue(staff, letter=False)
+    renewer = UserFactory(role="approver")
+    services.assessment_renew(assessment=renewed, level_id="OQF-8", credits="3", transfer_category="lower_division",
+                              subject_area="Data", recommended_by=staff["assessor"], signed_off_by=renewer,
+                              renewed_on=dt.date(2026, 11, 2))
     Assessment.objects.filter(pk=revoked.pk).update(
         status="revoked", status_reason="Withdrawn.", current_until=dt.date(2026, 9, 1),
         issued_at=dt.datetime(2026, 3, 2, 15, tzinfo=dt.UTC))
@@ -113,3 +117,8 @@ def test_the_history_begins_with_a_row_per_existing_entry_and_its_status_change(
     assert _history(revoked) == [("issue", "", "current", staff["approver"].pk), ("revoke", "current", "revoked", None)]
     event = AssessmentEvent.objects.get(assessment=revoked, action="revoke")
     assert event.public_note == "Withdrawn." and event.at.date() == dt.date(2026, 9, 1)
+    # A renewed entry's issue says the terms it was issued at, not its latest ones.
+    rows = list(AssessmentEvent.objects.filter(assessment=renewed).order_by("at", "id")
+                .values_list("action", "public_note", "actor_id"))
+    assert rows == [("issue", "Assessed at OQF-9, 4 credits.", staff["approver"].pk),
+                    ("renew", "Renewed at OQF-8, 3 credits.", renewer.pk)]
