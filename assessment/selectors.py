@@ -110,6 +110,11 @@ def queue(*, user, tab="unassigned", state=None, kind=None, provider=None):
     return queryset.order_by("sla_due_date", "id")
 
 
+def cases_about(microcredential):
+    """Every case about a micro-credential the page already showed its reader, latest first."""
+    return list(Application.objects.filter(microcredential=microcredential).order_by("-created_at", "-id"))
+
+
 def open_application_for(microcredential):
     return (
         Application.objects.filter(microcredential=microcredential)

@@ -205,6 +205,12 @@ class Application(ConcurrentTransitionMixin, models.Model):
         return self.state in self.OPEN_STATES
 
     @property
+    def is_unfinished(self):
+        """A draft or an open case: while one exists, no other case about the micro-credential
+        may start (the constraint application_one_open_per_microcredential)."""
+        return self.state not in self.CLOSED_STATES
+
+    @property
     def current_recommendation(self):
         """The latest recommendation not returned: the one a sign-off decides on. Uses the
         prefetched `recommendations` when the selector fetched them."""
