@@ -466,4 +466,6 @@ def test_a_day_with_nothing_to_do_is_one_query_and_the_discontinued_update():
     with CaptureQueriesContext(connection) as queries:
         result = review_sweep(as_of=DUE - 30 * DAY)
     assert (result.examined, result.opened, result.reminded, result.lapsed) == (0, 0, 0, 0)
-    assert len(queries) == 2, [query["sql"] for query in queries]
+    # The discontinued update's atomic block is a savepoint only inside the test's transaction.
+    statements = [query["sql"] for query in queries if "SAVEPOINT" not in query["sql"]]
+    assert len(statements) == 2, statements
