@@ -18,8 +18,8 @@ from assessment.review import review_sweep
 from credentials.models import Assessment
 from tests.credentials.register_world import issue, people
 from tests.factories import MicroCredentialFactory, UserFactory
+from tests.polling import wait_for
 
-from .test_outbox import _wait_for, smtp_server  # noqa: F401 (the SMTP server fixture)
 from .workflow_helpers import APPROVE
 
 DUE = dt.date(2027, 3, 2)  # issued 2026-03-02 for 12 months
@@ -71,7 +71,7 @@ def test_the_whole_schedule_sends_each_step_once_to_each_person_then_lapses_and_
     # Five reminders and the lapse notice, each to each active person, one message each.
     assert _keys(assessment) == sorted(["review:%d:1:%d" % (assessment.pk, step) for step in STEPS.values()]
                                        + ["review:%d:1:lapsed" % assessment.pk])
-    assert _wait_for(lambda: len(smtp_server.messages) == 12, timeout=30)
+    assert wait_for(lambda: len(smtp_server.messages) == 12, timeout=30)
     time.sleep(0.5)
     assert len(smtp_server.messages) == 12
     assert all(len(message.rcpt_tos) == 1 for message in smtp_server.messages)
