@@ -136,7 +136,7 @@ def _refused_parameters(request):
         try:
             sources.append(request.POST)
         except (MultiPartParserError, RequestDataTooBig):
-            # A body that does not parse is left to the view, which refuses it as before.
+            # A body that does not parse is left to the view, which refuses it with its own 400.
             pass
     refused = {}
     for source in sources:

@@ -10,12 +10,8 @@ class Letter(models.Model):
     """One signed version of an assessment's letter. Versions are never replaced: an old
     version still verifies as authentic, and as superseded, for as long as the register lives."""
 
-    class Kind(models.TextChoices):
-        ASSESSMENT = "assessment", "Assessment letter"
-
     assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="letters")
     version = models.PositiveSmallIntegerField()
-    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ASSESSMENT)
     # In the default storage (MEDIA_ROOT or the private bucket, config/object_storage.py), which
     # no URL serves: the letter view finds the file by its assessment.
     file = models.FileField(upload_to="letters/%Y/", max_length=300)

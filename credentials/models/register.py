@@ -140,8 +140,8 @@ class AssessmentTerms(models.Model):
     credits = models.DecimalField(max_digits=4, decimal_places=1)
     transfer_category = models.CharField(max_length=30, choices=TransferCategory.choices)
     subject_area = models.CharField(max_length=200)
-    # The approver whose sign-off set these terms; empty for the periods carried over from
-    # before periods were kept, whose deciding approver is no longer known.
+    # The approver whose sign-off set these terms; empty on a first period that migration 0007
+    # made for an entry issued without periods, since the entry does not say who decided.
     signed_off_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -46,7 +46,7 @@ def microcredential_changes_since(assessment) -> list[str]:
 
 
 def _comparable(value):
-    # Numbers were kept as text ("40" and "40.0" are the same hours).
+    # A snapshot may hold a number as text: "40" and "40.0" are the same hours.
     if isinstance(value, str):
         try:
             return Decimal(value)

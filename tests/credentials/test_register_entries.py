@@ -150,3 +150,9 @@ def test_simultaneous_issues_never_share_a_reference():
     assert errors == []
     assert sorted(results) == ["MCA-2031-%05d" % n for n in range(1, 9)]
 
+
+def test_a_letter_is_an_entrys_version_with_no_one_value_kind():
+    from credentials.models import Letter
+
+    assert {field.name for field in Letter._meta.concrete_fields} == {
+        "id", "assessment", "version", "file", "sha256", "size", "issued_at"}
