@@ -16,7 +16,7 @@ from assessment.models import Application
 from assessment.review import review_sweep
 from tests.factories import OrganisationFactory, UserFactory
 
-from .test_review import DAY, DUE, Provider, _assessment, _case
+from .review_world import DAY, DUE, Provider, review_case, review_entry
 
 pytestmark = pytest.mark.django_db
 
@@ -29,8 +29,8 @@ def _today(time_machine, day):
 
 def test_the_provider_sees_what_is_due_and_the_reminders_already_sent(client, time_machine):
     provider = Provider()
-    assessment = _assessment(provider)
-    later = _assessment(provider)
+    assessment = review_entry(provider)
+    later = review_entry(provider)
     review_sweep(as_of=DUE - 90 * DAY)
     review_sweep(as_of=DUE - 30 * DAY)
     _today(time_machine, DUE - 29 * DAY)
@@ -49,9 +49,9 @@ def test_the_provider_sees_what_is_due_and_the_reminders_already_sent(client, ti
 
 def test_the_review_case_page_files_the_review_with_its_declaration(client, time_machine):
     provider = Provider()
-    assessment = _assessment(provider)
+    assessment = review_entry(provider)
     review_sweep(as_of=DUE - 90 * DAY)
-    case = _case(assessment)
+    case = review_case(assessment)
     _today(time_machine, DUE - 80 * DAY)
     client.force_login(provider.user)
     page = client.get("/applications/%d/" % case.pk).content.decode()
@@ -70,7 +70,7 @@ def test_the_review_case_page_files_the_review_with_its_declaration(client, time
 
 def test_the_agency_partial_lists_overdue_and_upcoming_reviews_in_constant_queries():
     provider = Provider()
-    overdue = _assessment(provider)
+    overdue = review_entry(provider)
     review_sweep(as_of=DUE - 90 * DAY)
     review_sweep(as_of=DUE + 7 * DAY)
     today = DUE + 8 * DAY
@@ -83,7 +83,7 @@ def test_the_agency_partial_lists_overdue_and_upcoming_reviews_in_constant_queri
     assert "Overdue (1)" in html and overdue.reference in html and "lapses 2027-04-01" in html
     assert "7 days after: sent" in html or "7 days after: being sent" in html
     for _ in range(5):
-        _assessment(Provider())
+        review_entry(Provider())
     review_sweep(as_of=DUE - 60 * DAY)
     with CaptureQueriesContext(connection) as many:
         html = render()
@@ -94,7 +94,7 @@ def test_the_agency_partial_lists_overdue_and_upcoming_reviews_in_constant_queri
 
 def test_the_dashboard_and_its_csv_list_the_reviews_due(client, time_machine):
     provider = Provider()
-    assessment = _assessment(provider)
+    assessment = review_entry(provider)
     review_sweep(as_of=DUE - 90 * DAY)
     _today(time_machine, DUE - 80 * DAY)
     client.force_login(UserFactory(role="approver"))
@@ -109,9 +109,9 @@ def test_the_dashboard_and_its_csv_list_the_reviews_due(client, time_machine):
 
 def test_the_dashboard_says_when_a_provider_has_nobody_to_remind(client, time_machine):
     provider = Provider()
-    assessment = _assessment(provider)
+    assessment = review_entry(provider)
     # Another provider, still staffed.
-    reachable = _assessment(SimpleNamespace(
+    reachable = review_entry(SimpleNamespace(
         user=UserFactory(role="provider", organisation=OrganisationFactory(name="Maple Leaf Skills"))))
     type(provider.user).objects.filter(organisation=provider.user.organisation).update(is_active=False)
     review_sweep(as_of=DUE - 90 * DAY)

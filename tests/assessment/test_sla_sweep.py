@@ -15,15 +15,10 @@ from config.celery import app as celery_app
 from tests.factories import UserFactory
 from tests.polling import wait_for
 
-from .dated_cases import dated_case, on
+from .dated_cases import AT_RISK_DAY, BREACHED_DAY, DUE, SUBMITTED, dated_case, on
 from .workflow_helpers import Cast
 
 D = dt.date
-# Submitted Monday 8 February 2027 (Family Day is Monday 15 February): due Tuesday 23 February.
-SUBMITTED = D(2027, 2, 8)
-DUE = D(2027, 2, 23)
-AT_RISK_DAY = D(2027, 2, 19)  # Friday: 2 business days left
-BREACHED_DAY = D(2027, 2, 24)
 
 
 def sweep(as_of):
