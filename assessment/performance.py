@@ -16,7 +16,7 @@ from django.db.models.functions import Trunc, TruncDate
 
 from accounts.models import User
 
-from . import clock
+from . import clock, clock_bulk
 from .models import Application, InformationRequest
 
 MONTHS = 12
@@ -145,12 +145,12 @@ def business_days_to_decision(*, since: dt.date, calendar) -> np.ndarray:
         .order_by().values_list("application_id", "requested_on", "responded_on")
         if pause[0] in position
     ]
-    states = clock.clock_states(
-        clock.date_array(submitted_on),
+    states = clock_bulk.clock_states(
+        clock_bulk.date_array(submitted_on),
         pause_case=np.fromiter((position[pause[0]] for pause in pauses), dtype=np.intp, count=len(pauses)),
-        pause_requested_on=clock.date_array([pause[1] for pause in pauses]),
-        pause_responded_on=clock.date_array([pause[2] for pause in pauses]),
-        decided_on=clock.date_array(decided_on),
+        pause_requested_on=clock_bulk.date_array([pause[1] for pause in pauses]),
+        pause_responded_on=clock_bulk.date_array([pause[2] for pause in pauses]),
+        decided_on=clock_bulk.date_array(decided_on),
         today=max(decided_on),
         calendar=calendar,
     )

@@ -9,11 +9,9 @@ from django.http import Http404
 
 from accounts.models import User
 from accounts.permissions import is_agency_staff, is_approver, is_provider
-from config.dates import long_date
 from credentials.models import Assessment, Attachment
 from credentials.selectors import is_possible_id
 
-from . import clock
 from .models import (
     Application,
     ApplicationEvent,
@@ -108,6 +106,11 @@ def queue(*, user, tab="unassigned", state=None, kind=None, provider=None):
     if provider:
         queryset = queryset.filter(provider_id=provider)
     return queryset.order_by("sla_due_date", "id")
+
+
+def cases_about(microcredential):
+    """Every case about a micro-credential the page already showed its reader, latest first."""
+    return list(Application.objects.filter(microcredential=microcredential).order_by("-created_at", "-id"))
 
 
 def open_application_for(microcredential):
@@ -255,102 +258,6 @@ def review_for_case(*, application, as_of):
         opens_on=opens_on(due_date) if due_date else None, lapses_on=lapses_on(due_date) if due_date else None,
         days_left=(due_date - as_of).days if due_date else 0, case=application, reminders=reminders,
     )
-
-
-@dataclass(frozen=True)
-class ClockEvent:
-    """One line of a case's clock history."""
-
-    on: dt.date
-    kind: str  # started | paused | resumed | still_paused | due | decided | withdrawn
-    label: str
-    detail: str
-    upcoming: bool = False
-
-
-@dataclass(frozen=True)
-class ClockHistory:
-    state: clock.ClockState
-    events: list[ClockEvent]
-    paused_business_days: int
-    # Business days past the due date: of an open case today, of a late decision on its day.
-    business_days_over: int = 0
-
-
-def _days(n):
-    return "%d business day%s" % (n, "" if n == 1 else "s")
-
-
-def clock_history(application, *, today, calendar) -> ClockHistory | None:
-    """The clock of one case told as events, oldest first (docs/rules.md, "The ten-business-day
-    clock"): started, each pause and its end, the due date, the decision. Reads the pauses
-    the case's selector prefetched; None for a draft (no clock yet)."""
-    if application.submitted_at is None:
-        return None
-    state = application.clock_on(today=today, calendar=calendar)
-    submitted_on = clock.agency_date(application.submitted_at)
-    decided_on = clock.agency_date(application.decided_at) if application.decided_at else None
-    withdrawn_on = clock.agency_date(application.withdrawn_at) if application.withdrawn_at else None
-    end = max(decided_on or withdrawn_on or today, submitted_on)
-    requests = sorted(application.information_requests.all(), key=lambda r: (r.requested_on, r.pk))
-
-    first_due = clock.nth_business_day_after(submitted_on, clock.TARGET_BUSINESS_DAYS, calendar)
-    events = [ClockEvent(
-        submitted_on, "started", "Clock started",
-        "Submitted. Ten business days to decide: due %s unless the clock pauses."
-        % long_date(first_due, weekday=True),
-    )]
-    paused_total = 0
-    pauses_so_far = []
-    for request in requests:
-        events.append(ClockEvent(
-            request.requested_on, "paused", "Paused",
-            "Information requested from the provider. The day of the request still counts.",
-        ))
-        pauses_so_far.append((request.requested_on, request.responded_on))
-        paused_until = end if request.responded_on is None else min(request.responded_on, end)
-        paused = clock.business_days_between(request.requested_on, paused_until, calendar)
-        paused_total += paused
-        due_then = clock.nth_business_day_after(submitted_on, clock.TARGET_BUSINESS_DAYS + paused_total, calendar)
-        if request.responded_on is not None and request.responded_on <= end:
-            events.append(ClockEvent(
-                request.responded_on, "resumed", "Resumed",
-                "The provider answered: %s paused, the day of the answer included; due date now %s."
-                % (_days(paused), long_date(due_then, weekday=True)) if paused else
-                "The provider answered the same business day: no business day paused.",
-            ))
-        elif request.responded_on is None and decided_on is None and withdrawn_on is None:
-            events.append(ClockEvent(
-                today, "still_paused", "Still paused",
-                "Waiting for the provider: %s paused so far; the due date moves by one for each more."
-                % _days(paused),
-            ))
-
-    if withdrawn_on is not None:
-        events.append(ClockEvent(withdrawn_on, "withdrawn", "Withdrawn", "The provider withdrew the case; the clock stopped."))
-    if decided_on is not None:
-        if state.status == clock.MET:
-            detail = "Decided on time, after %s: %s to spare." % (
-                _days(state.business_days_used), _days(state.business_days_remaining))
-        else:
-            late = clock.business_days_between(state.due_date, decided_on, calendar)
-            detail = "Decided %s late, after %s." % (_days(late), _days(state.business_days_used))
-        events.append(ClockEvent(decided_on, "decided", "Decided: %s" % ("met" if state.status == clock.MET else "missed"), detail))
-    over = 0
-    if state.due_date is not None and state.status in (clock.BREACHED, clock.MISSED):
-        over = clock.business_days_between(state.due_date, end, calendar)
-    if state.due_date is not None and withdrawn_on is None:
-        if decided_on is None:
-            if state.due_date >= today:
-                detail = "%s used, %s left." % (_days(state.business_days_used), _days(state.business_days_remaining))
-            else:
-                detail = "Overdue by %s." % _days(over)
-        else:
-            detail = "The tenth business day, counting %s paused." % _days(paused_total)
-        events.append(ClockEvent(state.due_date, "due", "Due", detail, upcoming=decided_on is None and state.due_date > today))
-    # Same-day events keep their causal order (stable sort); the due date goes last on its day.
-    events.sort(key=lambda event: (event.on, event.kind == "due"))
-    return ClockHistory(state=state, events=events, paused_business_days=paused_total, business_days_over=over)
 
 
 def decision_letters_due(*, decided_before):

@@ -23,6 +23,7 @@ from credentials.completeness import LABELS, completeness
 from . import clock, dashboard, forms, selectors, services
 from . import permissions as can
 from .calendar import agency_calendar
+from .clock_history import clock_history
 from .models import Application
 
 
@@ -92,7 +93,7 @@ def _case_context(request, application, bound=None):
         "open_actions": open_actions,
         "forms": action_forms,
         "sla": application.clock_on(today=today, calendar=calendar),
-        "clock_history": selectors.clock_history(application, today=today, calendar=calendar),
+        "clock_history": clock_history(application, today=today, calendar=calendar),
         "recommendation": recommendation if can.can_see_recommendation(user, recommendation) else None,
         "proposed_hours": _hours_check(microcredential, microcredential.proposed_credits),
         "recommended_hours": _hours_check(microcredential, recommendation.credits) if recommendation else None,

@@ -38,7 +38,7 @@ from clock_core import TODAY, synthetic_cases  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
 from accounts.models import Organisation, User  # noqa: E402
-from assessment import clock, services  # noqa: E402
+from assessment import clock, clock_bulk, services  # noqa: E402
 from assessment.calendar import agency_calendar  # noqa: E402
 from assessment.models import Application, InformationRequest, OutboxMessage  # noqa: E402
 from credentials.models import MicroCredential  # noqa: E402
@@ -61,7 +61,7 @@ def create_cases(n, calendar):
     # Decided cases of the synthetic set become open ones here: the sweep only reads open cases.
     submitted = cases["submitted_on"]
     yesterday = clock._offset(np.array([np.datetime64(TODAY, "D")]), np.array([-1]), calendar)[0].astype(dt.date)
-    stored = clock.clock_states(
+    stored = clock_bulk.clock_states(
         submitted, pause_case=cases["pause_case"], pause_requested_on=cases["pause_requested_on"],
         pause_responded_on=cases["pause_responded_on"], today=yesterday, calendar=calendar,
     )

@@ -20,7 +20,8 @@ import numpy as np
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
 
-from assessment.clock import STATUSES, BusinessCalendar, clock_state, clock_states  # noqa: E402
+from assessment.clock import STATUSES, BusinessCalendar, clock_state  # noqa: E402
+from assessment.clock_bulk import clock_states  # noqa: E402
 
 TARGET_RATIO = 3.0
 TODAY = dt.date(2027, 3, 15)

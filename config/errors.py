@@ -141,7 +141,7 @@ def _refused_parameters(request):
         try:
             sources.append(request.POST)
         except (MultiPartParserError, RequestDataTooBig):
-            # A body that does not parse is left to the view, which refuses it.
+            # A body that does not parse is left to the view, which refuses it with its own 400.
             pass
     for source in sources:
         for name, values in source.lists():

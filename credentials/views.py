@@ -29,17 +29,11 @@ def _require_provider(user):
         raise NotPermitted("Only a provider's staff may change micro-credentials; the agency reads them.")
 
 
-# Closed case states, named here as text so credentials need not import the casework.
-CLOSED_CASE_STATES = ("approved", "declined", "withdrawn")
-
-
 def _detail_context(request, microcredential, attachment_form):
-    applications = list(microcredential.applications.order_by("-created_at"))
+    # The cases about it are assessment's panel (templatetags/microcredential_cases.py).
     return {
         "microcredential": microcredential,
         "completeness": _with_labels(completeness(microcredential)),
-        "applications": applications,
-        "open_application": next((a for a in applications if a.state not in CLOSED_CASE_STATES), None),
         "attachment_form": attachment_form,
         "can_edit": is_provider(request.user) and not microcredential.is_locked,
     }

@@ -1,7 +1,9 @@
 import importlib
 import logging
+import socket
 
 import pytest
+from aiosmtpd.controller import Controller
 from celery.contrib.testing.worker import start_worker
 from django.core.cache import cache
 from rest_framework.test import APIClient
@@ -93,6 +95,35 @@ def celery_worker(transactional_db):
     finally:
         app.conf.task_always_eager = True
         logging.getLogger().setLevel(root_level)
+
+
+class _Inbox:
+    """What a real SMTP server (aiosmtpd) accepted, message by message."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
+        self.messages.append(envelope)
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on a free local port, with the settings sending mail to it; the
+    fixture's value is its inbox (`.messages`)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    inbox = _Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = controller.port
+    settings.EMAIL_TIMEOUT = 5
+    yield inbox
+    controller.stop()
 
 
 @pytest.fixture

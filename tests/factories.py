@@ -93,6 +93,34 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
     created_by = factory.LazyAttribute(lambda o: o.microcredential.created_by)
 
 
+class AssessmentFactory(factory.django.DjangoModelFactory):
+    """A register entry as sign-off makes it: issued through `credentials.services.assessment_issue`
+    (terms period, history row, search vector, letter queued), never inserted as a bare row.
+    With `letter=True` the letter task queued on commit runs inline."""
+
+    class Meta:
+        model = "credentials.Assessment"
+
+    microcredential = factory.SubFactory(MicroCredentialFactory)
+    level_id = "OQF-9"
+    credits = Decimal("4")
+    transfer_category = "upper_division"
+    subject_area = "Data visualisation"
+    recommended_by = factory.SubFactory(UserFactory, role=User.Role.ASSESSOR)
+    signed_off_by = factory.SubFactory(UserFactory, role=User.Role.APPROVER, name="Avery Approver")
+    current_from = datetime.date(2026, 3, 2)
+    letter = False
+
+    @classmethod
+    def _create(cls, model_class, *args, letter=False, **kwargs):
+        from django.test import TestCase
+
+        from credentials.services import assessment_issue
+
+        with TestCase.captureOnCommitCallbacks(execute=letter):
+            return assessment_issue(**kwargs)
+
+
 # A second factor with a known secret, so a test computes the codes an authenticator app would.
 OTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from .. import clock, notifications
+from .. import clock, clock_bulk, notifications
 from ..bulk_sql import clock_rows_update
 from ..calendar import agency_calendar
 from ..models import (
@@ -58,16 +58,16 @@ def _open_clocks_write(*, today) -> tuple[int, int, dict[int, str]]:
         .order_by().values_list("application_id", "requested_on", "responded_on")
     )
     pauses = [pause for pause in pauses if pause[0] in position]
-    computed = clock.clock_states(
-        clock.date_array(submitted_on),
+    computed = clock_bulk.clock_states(
+        clock_bulk.date_array(submitted_on),
         pause_case=np.fromiter((position[pause[0]] for pause in pauses), dtype=np.intp, count=len(pauses)),
-        pause_requested_on=clock.date_array([pause[1] for pause in pauses]),
-        pause_responded_on=clock.date_array([pause[2] for pause in pauses]),
+        pause_requested_on=clock_bulk.date_array([pause[1] for pause in pauses]),
+        pause_responded_on=clock_bulk.date_array([pause[2] for pause in pauses]),
         today=today,
         calendar=agency_calendar(),
     )
     new_status = computed.status
-    stored_due = clock.date_array(due_dates)
+    stored_due = clock_bulk.date_array(due_dates)
     new_due = computed.due_date
     # NaT never equals NaT: a draft-like missing due date compares by its missing-ness.
     same_due = (stored_due == new_due) | (np.isnat(stored_due) & np.isnat(new_due))

@@ -46,7 +46,7 @@ def microcredential_changes_since(assessment) -> list[str]:
 
 
 def _comparable(value):
-    # Numbers were kept as text ("40" and "40.0" are the same hours).
+    # A snapshot may hold a number as text: "40" and "40.0" are the same hours.
     if isinstance(value, str):
         try:
             return Decimal(value)
@@ -115,41 +115,51 @@ def assessment_issue(
         signed_off_by=signed_off_by,
         supersedes=supersedes,
     )
-    # 80 random bits never collide in practice; the unique index is the guarantee.
-    for _ in range(3):
-        assessment.verification_code = verification_code_new()
-        try:
-            with transaction.atomic():
-                assessment.save()
-            break
-        except IntegrityError:
-            if Assessment.objects.filter(verification_code=assessment.verification_code).exists():
-                continue
-            raise
+    _save_with_new_code(assessment)
     terms_open_first(assessment=assessment, signed_off_by=signed_off_by)
     assessment_event_add(
         assessment=assessment, action=AssessmentEvent.Action.ISSUE, actor=signed_off_by, from_status="",
         public_note="Assessed at %s, %s credits." % (assessment.level_id, credits_number(assessment.credits)),
     )
     if supersedes is not None:
-        # A reassessment replaces an entry in force; a revoked or lapsed one must keep saying so.
-        supersedes = _assessment_locked(supersedes)
-        if supersedes.status not in Assessment.PUBLIC_STATUSES:
-            raise Conflict(
-                "%s is %s; only a current or expiring assessment can be superseded."
-                % (supersedes.reference, supersedes.get_status_display().lower()),
-                state=supersedes.status,
-            )
-        from_status = supersedes.status
-        supersedes.status = Assessment.Status.SUPERSEDED
-        supersedes.current_until = current_from
-        supersedes.save(update_fields=["status", "current_until"])
-        assessment_event_add(assessment=supersedes, action=AssessmentEvent.Action.SUPERSEDE, actor=signed_off_by,
-                             from_status=from_status, public_note="Replaced by %s." % assessment.reference)
+        _supersede(supersedes, by=assessment, actor=signed_off_by)
     assessment_search_index(assessment)
     letter_issue_queue(assessment, version=1)
     logger.info("assessment %s issued for micro-credential %s", assessment.reference, microcredential.pk)
     return assessment
+
+
+def _save_with_new_code(assessment) -> None:
+    """Insert a new entry with a fresh verification code. 80 random bits never collide in
+    practice; the unique index is the guarantee, and a collision draws again."""
+    for _ in range(3):
+        assessment.verification_code = verification_code_new()
+        try:
+            with transaction.atomic():
+                assessment.save()
+            return
+        except IntegrityError:
+            if Assessment.objects.filter(verification_code=assessment.verification_code).exists():
+                continue
+            raise
+
+
+def _supersede(old, *, by, actor) -> None:
+    """The reassessment `by` replaces `old` from the day it is current, with its history row.
+    Only an entry in force is replaced: a revoked or lapsed one must keep saying so."""
+    old = _assessment_locked(old)
+    if old.status not in Assessment.PUBLIC_STATUSES:
+        raise Conflict(
+            "%s is %s; only a current or expiring assessment can be superseded."
+            % (old.reference, old.get_status_display().lower()),
+            state=old.status,
+        )
+    from_status = old.status
+    old.status = Assessment.Status.SUPERSEDED
+    old.current_until = by.current_from
+    old.save(update_fields=["status", "current_until"])
+    assessment_event_add(assessment=old, action=AssessmentEvent.Action.SUPERSEDE, actor=actor,
+                         from_status=from_status, public_note="Replaced by %s." % by.reference)
 
 
 def assessment_search_index(assessment) -> None:

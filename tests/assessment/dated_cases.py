@@ -11,6 +11,13 @@ from tests.factories import ApplicationFactory, MicroCredentialFactory
 
 from .workflow_helpers import APPROVE
 
+# A clock over Family Day: submitted Monday 8 February 2027 (Family Day is Monday 15 February),
+# due Tuesday 23 February.
+SUBMITTED = dt.date(2027, 2, 8)
+DUE = dt.date(2027, 2, 23)
+AT_RISK_DAY = dt.date(2027, 2, 19)  # Friday: 2 business days left
+BREACHED_DAY = dt.date(2027, 2, 24)
+
 
 def on(day, hour=10):
     """A moment on an agency date (mid-morning in Toronto)."""

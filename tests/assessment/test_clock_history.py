@@ -1,4 +1,4 @@
-"""The case page's clock history (selectors.clock_history): started, each pause and its end,
+"""The case page's clock history (assessment/clock_history.py): started, each pause and its end,
 the due date, the decision, with business days used and left."""
 
 import datetime as dt
@@ -7,6 +7,7 @@ import pytest
 
 from assessment import selectors
 from assessment.calendar import agency_calendar
+from assessment.clock_history import clock_history
 
 from .dated_cases import dated_case, on
 from .workflow_helpers import Cast
@@ -18,7 +19,7 @@ D = dt.date
 
 def history(application, today):
     application = selectors.applications_visible_to(Cast().approver).get(pk=application.pk)
-    return selectors.clock_history(application, today=today, calendar=agency_calendar())
+    return clock_history(application, today=today, calendar=agency_calendar())
 
 
 def lines(result):

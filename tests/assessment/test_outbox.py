@@ -8,41 +8,19 @@ import time
 from datetime import timedelta
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.db import transaction
 from django.utils import timezone
 
 from assessment import outbox
 from assessment.models import OutboxMessage
 from assessment.tasks import outbox_send
-
-
-class Inbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
-        self.messages.append(envelope)
-        return "250 Message accepted for delivery"
+from tests.polling import wait_for
 
 
 def _free_port():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
-
-
-@pytest.fixture
-def smtp_server(settings):
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = controller.port
-    settings.EMAIL_TIMEOUT = 5
-    yield inbox
-    controller.stop()
 
 
 def _enqueue(key="test:1:hello", recipients=("Staff@Example.org",)):
@@ -53,15 +31,6 @@ def _enqueue(key="test:1:hello", recipients=("Staff@Example.org",)):
     return messages[0] if len(messages) == 1 else messages
 
 
-def _wait_for(condition, timeout=20):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return False
-
-
 @pytest.mark.django_db(transaction=True)
 def test_each_message_leaves_once_even_when_the_send_task_runs_three_times(celery_worker, smtp_server):
     with transaction.atomic():
@@ -70,7 +39,7 @@ def test_each_message_leaves_once_even_when_the_send_task_runs_three_times(celer
         assert _enqueue().pk == message.pk
     outbox_send.delay(message.pk)
     outbox_send.delay(message.pk)
-    assert _wait_for(lambda: OutboxMessage.objects.get(pk=message.pk).status == "sent")
+    assert wait_for(lambda: OutboxMessage.objects.get(pk=message.pk).status == "sent")
     # Give the duplicates time to run (they find the row claimed or sent and do nothing).
     time.sleep(1.5)
     assert len(smtp_server.messages) == 1
@@ -89,7 +58,7 @@ def test_each_person_gets_their_own_message_and_a_key_is_never_extended(celery_w
     with transaction.atomic():
         rows = _enqueue("test:5:people", recipients=["b@example.org", "A@example.org", "a@example.org"])
     assert sorted(m.recipient for m in rows) == ["a@example.org", "b@example.org"]
-    assert _wait_for(lambda: len(smtp_server.messages) == 2)
+    assert wait_for(lambda: len(smtp_server.messages) == 2)
     assert sorted(tuple(m.rcpt_tos) for m in smtp_server.messages) == [("a@example.org",), ("b@example.org",)]
     # A newcomer later does not get an email whose reason arose before them.
     with transaction.atomic():
@@ -112,7 +81,7 @@ def test_a_send_task_that_raises_after_the_server_accepted_the_message_never_sen
     monkeypatch.setattr(smtplib.SMTP, "quit", broken_quit)
     with transaction.atomic():
         message = _enqueue("test:6:quit")
-    assert _wait_for(lambda: OutboxMessage.objects.get(pk=message.pk).status == "sent")
+    assert wait_for(lambda: OutboxMessage.objects.get(pk=message.pk).status == "sent")
     outbox_send.delay(message.pk)  # a redelivery or a retry
     time.sleep(1)
     assert outbox.outbox_flush() == 0
@@ -139,7 +108,7 @@ def test_when_recording_the_acceptance_fails_the_task_fails_without_a_retry_and_
     monkeypatch.setattr(QuerySet, "update", update)
     with transaction.atomic():
         message = _enqueue("test:7:bookkeeping")
-    assert _wait_for(lambda: failures and len(smtp_server.messages) == 1)
+    assert wait_for(lambda: failures and len(smtp_server.messages) == 1)
     outbox_send.delay(message.pk)
     time.sleep(1.5)
     assert OutboxMessage.objects.get(pk=message.pk).status == "sending"

@@ -16,39 +16,20 @@ from assessment import services
 from assessment.models import Application, OutboxMessage
 from assessment.review import review_sweep
 from credentials.models import Assessment
-from tests.credentials.register_world import issue, people
-from tests.factories import MicroCredentialFactory, UserFactory
+from tests.credentials.register_world import people
+from tests.factories import UserFactory
+from tests.polling import wait_for
 
-from .test_outbox import _wait_for, smtp_server  # noqa: F401 (the SMTP server fixture)
+from .review_world import DAY, DUE, Provider, review_case, review_entry
 from .workflow_helpers import APPROVE
 
-DUE = dt.date(2027, 3, 2)  # issued 2026-03-02 for 12 months
-DAY = dt.timedelta(days=1)
 STEPS = {DUE - 90 * DAY: 90, DUE - 30 * DAY: 30, DUE - 7 * DAY: 7, DUE: 0, DUE + 7 * DAY: -7}
 LAPSES = DUE + 30 * DAY
-
-
-class Provider:
-    """A provider organisation with two active staff and one who left."""
-
-    def __init__(self):
-        self.user = UserFactory(role="provider")
-        self.colleague = UserFactory(role="provider", organisation=self.user.organisation)
-        self.former = UserFactory(role="provider", organisation=self.user.organisation, is_active=False)
-        self.addresses = sorted([self.user.email.lower(), self.colleague.email.lower()])
-
-
-def _assessment(provider, staff=None, *, letter=False):
-    return issue(staff or people(), letter=letter, microcredential=MicroCredentialFactory(created_by=provider.user))
 
 
 def _keys(assessment):
     return sorted(set(OutboxMessage.objects.filter(key__startswith="review:%d:" % assessment.pk)
                       .values_list("key", flat=True)))
-
-
-def _case(assessment):
-    return Application.objects.filter(reviewed_assessment=assessment).exclude(state="withdrawn").get()
 
 
 def _walk(start, end):
@@ -64,14 +45,14 @@ def test_the_whole_schedule_sends_each_step_once_to_each_person_then_lapses_and_
     celery_worker, smtp_server, api, api_as  # noqa: F811
 ):
     provider = Provider()
-    assessment = _assessment(provider)
+    assessment = review_entry(provider)
     _walk(DUE - 92 * DAY, DUE - 91 * DAY)
     assert not Application.objects.filter(kind="review").exists()
     _walk(DUE - 90 * DAY, LAPSES + 3 * DAY)
     # Five reminders and the lapse notice, each to each active person, one message each.
     assert _keys(assessment) == sorted(["review:%d:1:%d" % (assessment.pk, step) for step in STEPS.values()]
                                        + ["review:%d:1:lapsed" % assessment.pk])
-    assert _wait_for(lambda: len(smtp_server.messages) == 12, timeout=30)
+    assert wait_for(lambda: len(smtp_server.messages) == 12, timeout=30)
     time.sleep(0.5)
     assert len(smtp_server.messages) == 12
     assert all(len(message.rcpt_tos) == 1 for message in smtp_server.messages)
@@ -101,7 +82,7 @@ def test_two_sweeps_at_once_open_one_case_and_queue_each_reminder_once(smtp_serv
 
     monkeypatch.setattr(outbox_send, "delay", lambda *args, **kwargs: None)
     provider = Provider()
-    assessments = [_assessment(provider) for _ in range(4)]
+    assessments = [review_entry(provider) for _ in range(4)]
     barrier = threading.Barrier(3)
     errors = []
 
@@ -136,9 +117,9 @@ def test_a_review_filed_while_the_sweep_decides_gets_no_reminder(monkeypatch):
 
     monkeypatch.setattr(outbox_send, "delay", lambda *args, **kwargs: None)
     provider = Provider()
-    assessment = _assessment(provider)
+    assessment = review_entry(provider)
     review_sweep(as_of=DUE - 90 * DAY)
-    case = _case(assessment)
+    case = review_case(assessment)
     # The provider's submit pauses at its end, its case locked and not yet committed, while
     # the sweep reads the entry (reminder due: nothing filed yet) and decides.
     filing, filed = threading.Event(), threading.Event()
@@ -191,7 +172,7 @@ def test_a_reminder_says_what_was_true_when_it_was_queued_not_when_it_is_sent(sm
 
     monkeypatch.setattr(outbox_send, "delay", lambda *args, **kwargs: None)
     provider = Provider()
-    assessment = _assessment(provider)
+    assessment = review_entry(provider)
     review_sweep(as_of=DUE - 30 * DAY)
     Assessment.objects.filter(pk=assessment.pk).update(title="Renamed after the reminder was queued")
     assert outbox_flush() == 2
@@ -199,13 +180,13 @@ def test_a_reminder_says_what_was_true_when_it_was_queued_not_when_it_is_sent(sm
         body = message.content.decode()
         assert assessment.title in body and "Renamed" not in body
         assert "Tuesday 2 March 2027, in 30 days" in body
-        assert "/applications/%d/" % _case(assessment).pk in body
+        assert "/applications/%d/" % review_case(assessment).pk in body
 
 
 @pytest.mark.django_db
 def test_the_same_date_twice_changes_and_sends_nothing_the_second_time(django_capture_on_commit_callbacks):
     provider = Provider()
-    assessment = _assessment(provider)
+    assessment = review_entry(provider)
     with django_capture_on_commit_callbacks() as first:
         result = review_sweep(as_of=DUE - 30 * DAY)
     assert (result.opened, result.reminded) == (1, 1)
@@ -223,7 +204,7 @@ def test_the_same_date_twice_changes_and_sends_nothing_the_second_time(django_ca
 @pytest.mark.django_db
 def test_a_missed_step_is_not_sent_late_once_a_later_one_is_due():
     provider = Provider()
-    assessment = _assessment(provider)
+    assessment = review_entry(provider)
     review_sweep(as_of=DUE - 90 * DAY)
     # The sweep did not run from 89 days before until 5 days before: the 30-day step was missed.
     review_sweep(as_of=DUE - 5 * DAY)
@@ -237,9 +218,9 @@ def test_a_missed_step_is_not_sent_late_once_a_later_one_is_due():
 @pytest.mark.django_db
 def test_no_reminder_and_no_lapse_once_the_review_is_filed(api_as):
     provider = Provider()
-    assessment = _assessment(provider)
+    assessment = review_entry(provider)
     review_sweep(as_of=DUE - 90 * DAY)
-    case = _case(assessment)
+    case = review_case(assessment)
     response = api_as(provider.user).post("/api/v1/applications/%d/submit/" % case.pk,
                                           {"declaration": "continue", "summary": "Taught as assessed; no changes."},
                                           format="json")
@@ -259,9 +240,9 @@ def test_no_reminder_and_no_lapse_once_the_review_is_filed(api_as):
 @pytest.mark.django_db
 def test_a_review_case_is_the_assessment_under_review_from_the_moment_it_opens(api_as):
     provider = Provider()
-    assessment = _assessment(provider)
+    assessment = review_entry(provider)
     review_sweep(as_of=DUE - 90 * DAY)
-    body = api_as(provider.user).get("/api/v1/applications/%d/" % _case(assessment).pk).json()
+    body = api_as(provider.user).get("/api/v1/applications/%d/" % review_case(assessment).pk).json()
     assert (body["kind"], body["state"]) == ("review", "draft")
     assert body["assessment"] == {"reference": assessment.reference, "verification_code": assessment.verification_code}
     assert body["review"]["lapses_on"] == LAPSES.isoformat()
@@ -270,9 +251,9 @@ def test_a_review_case_is_the_assessment_under_review_from_the_moment_it_opens(a
 @pytest.mark.django_db
 def test_the_review_submit_needs_a_declaration_and_continue_means_unchanged(api_as):
     provider = Provider()
-    assessment = _assessment(provider)
+    assessment = review_entry(provider)
     review_sweep(as_of=DUE - 90 * DAY)
-    case = _case(assessment)
+    case = review_case(assessment)
     client = api_as(provider.user)
     url = "/api/v1/applications/%d/submit/" % case.pk
     assert client.post(url, {}, format="json").json().keys() >= {"declaration"}
@@ -290,10 +271,10 @@ def test_the_review_submit_needs_a_declaration_and_continue_means_unchanged(api_
 @pytest.mark.django_db
 def test_discontinue_makes_the_entry_expiring_then_discontinued_when_its_honoured_period_ends(api, api_as, time_machine):
     provider = Provider()
-    assessment = _assessment(provider)
+    assessment = review_entry(provider)
     review_sweep(as_of=DUE - 90 * DAY)
     time_machine.move_to(dt.datetime(2026, 12, 10, 15, 0, tzinfo=dt.UTC))
-    response = api_as(provider.user).post("/api/v1/applications/%d/submit/" % _case(assessment).pk,
+    response = api_as(provider.user).post("/api/v1/applications/%d/submit/" % review_case(assessment).pk,
                                           {"declaration": "discontinue", "summary": "No longer offered."},
                                           format="json")
     assert response.status_code == 200, response.json()
@@ -328,11 +309,11 @@ def test_sign_off_renews_the_entry_with_a_new_letter_version_and_the_old_one_ver
     api, django_capture_on_commit_callbacks
 ):
     provider = Provider()
-    assessment = _assessment(provider, letter=True)
+    assessment = review_entry(provider, letter=True)
     old = assessment.letters.get()
     review_sweep(as_of=DUE - 90 * DAY)
     with django_capture_on_commit_callbacks(execute=True):
-        case = _through_the_workflow(_case(assessment), provider, people())
+        case = _through_the_workflow(review_case(assessment), provider, people())
     assert case.state == "approved" and case.assessment is None
     assessment.refresh_from_db()
     assert (assessment.status, assessment.review_cycle, assessment.review_due_date) == ("current", 2, dt.date(2028, 3, 2))
@@ -360,10 +341,10 @@ def test_a_declined_review_revokes_the_entry_with_a_public_reason_and_tells_the_
     # The decline's reasons are written to the provider; the register and /verify/ show anyone
     # a sentence written for the public, not the agency's reasons about the provider.
     provider = Provider()
-    assessment = _assessment(provider)
+    assessment = review_entry(provider)
     review_sweep(as_of=DUE - 90 * DAY)
     with django_capture_on_commit_callbacks(execute=True):
-        case = _through_the_workflow(_case(assessment), provider, people(),
+        case = _through_the_workflow(review_case(assessment), provider, people(),
                                      outcome={"outcome": "decline", "reasons": "The outcomes are no longer assessed."})
     assert case.state == "declined"
     assessment.refresh_from_db()
@@ -380,9 +361,9 @@ def test_a_declined_review_revokes_the_entry_with_a_public_reason_and_tells_the_
 @pytest.mark.django_db
 def test_a_withdrawn_review_case_is_opened_again_and_the_reminders_go_on_where_they_were(api_as):
     provider = Provider()
-    assessment = _assessment(provider)
+    assessment = review_entry(provider)
     review_sweep(as_of=DUE - 90 * DAY)
-    services.application_withdraw(actor=provider.user, application=_case(assessment), reason="Opened by mistake.")
+    services.application_withdraw(actor=provider.user, application=review_case(assessment), reason="Opened by mistake.")
     review_sweep(as_of=DUE - 89 * DAY)
     assert assessment.review_cases.filter(state="draft").count() == 1
     assert _keys(assessment) == ["review:%d:1:90" % assessment.pk]
@@ -391,7 +372,7 @@ def test_a_withdrawn_review_case_is_opened_again_and_the_reminders_go_on_where_t
 @pytest.mark.django_db
 def test_the_command_takes_as_of_and_refuses_a_bad_date(capsys):
     provider = Provider()
-    _assessment(provider)
+    review_entry(provider)
     call_command("review_sweep", "--as-of", (DUE - 90 * DAY).isoformat())
     assert "1 review case(s) opened" in capsys.readouterr().out
     from django.core.management import CommandError
@@ -414,7 +395,7 @@ def test_the_beat_schedule_runs_the_review_sweep_daily():
 @pytest.mark.django_db
 def test_an_entry_no_longer_current_is_left_alone():
     provider = Provider()
-    assessment = _assessment(provider)
+    assessment = review_entry(provider)
     Assessment.objects.filter(pk=assessment.pk).update(status="revoked")
     with transaction.atomic():
         result = review_sweep(as_of=DUE)
@@ -447,7 +428,7 @@ def test_the_sweep_costs_the_same_number_of_queries_for_3_entries_due_as_for_30(
     provider, staff = Provider(), people()
     counts = {}
     for number, shift in ((3, 0), (30, 400)):
-        entries = [_assessment(provider, staff) for _ in range(number)]
+        entries = [review_entry(provider, staff) for _ in range(number)]
         Assessment.objects.filter(pk__in=[a.pk for a in entries]).update(review_due_date=DUE + shift * DAY)
         opening, opened = _sweep_queries(DUE + (shift - 90) * DAY)
         reminding, reminded = _sweep_queries(DUE + (shift - 30) * DAY)
@@ -461,9 +442,10 @@ def test_the_sweep_costs_the_same_number_of_queries_for_3_entries_due_as_for_30(
 @pytest.mark.django_db
 def test_a_day_with_nothing_to_do_is_one_query_and_the_discontinued_update():
     provider = Provider()
-    _assessment(provider)
+    review_entry(provider)
     review_sweep(as_of=DUE - 30 * DAY)
     with CaptureQueriesContext(connection) as queries:
         result = review_sweep(as_of=DUE - 30 * DAY)
     assert (result.examined, result.opened, result.reminded, result.lapsed) == (0, 0, 0, 0)
+    # The discontinued update writes its history rows in the same statement.
     assert len(queries) == 2, [query["sql"] for query in queries]

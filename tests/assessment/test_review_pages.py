@@ -1,6 +1,7 @@
 """Periodic review on the pages: what the provider sees is due, with the reminders sent; the
 review form on the case page; the agency's upcoming and overdue reviews on the dashboard."""
 
+import datetime as dt
 from types import SimpleNamespace
 
 import pytest
@@ -9,28 +10,30 @@ from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 
 from assessment import selectors
+from assessment.clock import AGENCY_TIME_ZONE
 from assessment.dashboard import reviews_data
 from assessment.models import Application
 from assessment.review import review_sweep
 from tests.factories import OrganisationFactory, UserFactory
 
-from .test_review import DAY, DUE, Provider, _assessment, _case
+from .review_world import DAY, DUE, Provider, review_case, review_entry
 
 pytestmark = pytest.mark.django_db
 
 
-def _today(monkeypatch, day):
-    monkeypatch.setattr("assessment.templatetags.reviews._today", lambda: day)
-    monkeypatch.setattr("assessment.views.clock.agency_date", lambda value: day)
+def _today(time_machine, day):
+    """Noon in Toronto on `day`, the clock stopped: the agency's date is `day` for the pages
+    (and for the session started after it, which a later date would find expired)."""
+    time_machine.move_to(dt.datetime.combine(day, dt.time(12), tzinfo=AGENCY_TIME_ZONE), tick=False)
 
 
-def test_the_provider_sees_what_is_due_and_the_reminders_already_sent(client, monkeypatch):
+def test_the_provider_sees_what_is_due_and_the_reminders_already_sent(client, time_machine):
     provider = Provider()
-    assessment = _assessment(provider)
-    later = _assessment(provider)
+    assessment = review_entry(provider)
+    later = review_entry(provider)
     review_sweep(as_of=DUE - 90 * DAY)
     review_sweep(as_of=DUE - 30 * DAY)
-    _today(monkeypatch, DUE - 29 * DAY)
+    _today(time_machine, DUE - 29 * DAY)
     client.force_login(provider.user)
     for url in ("/", "/applications/"):
         page = client.get(url).content.decode()
@@ -44,12 +47,12 @@ def test_the_provider_sees_what_is_due_and_the_reminders_already_sent(client, mo
     assert assessment.reference not in client.get("/").content.decode()
 
 
-def test_the_review_case_page_files_the_review_with_its_declaration(client, monkeypatch):
+def test_the_review_case_page_files_the_review_with_its_declaration(client, time_machine):
     provider = Provider()
-    assessment = _assessment(provider)
+    assessment = review_entry(provider)
     review_sweep(as_of=DUE - 90 * DAY)
-    case = _case(assessment)
-    _today(monkeypatch, DUE - 80 * DAY)
+    case = review_case(assessment)
+    _today(time_machine, DUE - 80 * DAY)
     client.force_login(provider.user)
     page = client.get("/applications/%d/" % case.pk).content.decode()
     assert "Periodic review of assessment" in page and assessment.reference in page
@@ -67,7 +70,7 @@ def test_the_review_case_page_files_the_review_with_its_declaration(client, monk
 
 def test_the_agency_partial_lists_overdue_and_upcoming_reviews_in_constant_queries():
     provider = Provider()
-    overdue = _assessment(provider)
+    overdue = review_entry(provider)
     review_sweep(as_of=DUE - 90 * DAY)
     review_sweep(as_of=DUE + 7 * DAY)
     today = DUE + 8 * DAY
@@ -80,7 +83,7 @@ def test_the_agency_partial_lists_overdue_and_upcoming_reviews_in_constant_queri
     assert "Overdue (1)" in html and overdue.reference in html and "lapses 2027-04-01" in html
     assert "7 days after: sent" in html or "7 days after: being sent" in html
     for _ in range(5):
-        _assessment(Provider())
+        review_entry(Provider())
     review_sweep(as_of=DUE - 60 * DAY)
     with CaptureQueriesContext(connection) as many:
         html = render()
@@ -89,12 +92,12 @@ def test_the_agency_partial_lists_overdue_and_upcoming_reviews_in_constant_queri
     assert selectors.reviews_due(user=UserFactory(role="registrar"), as_of=today) == []
 
 
-def test_the_dashboard_and_its_csv_list_the_reviews_due(client, monkeypatch):
+def test_the_dashboard_and_its_csv_list_the_reviews_due(client, time_machine):
     provider = Provider()
-    assessment = _assessment(provider)
+    assessment = review_entry(provider)
     review_sweep(as_of=DUE - 90 * DAY)
+    _today(time_machine, DUE - 80 * DAY)
     client.force_login(UserFactory(role="approver"))
-    _today(monkeypatch, DUE - 80 * DAY)
     page = client.get("/dashboard/").content.decode()
     csv = client.get("/dashboard/export.csv").content.decode()
     assert "Periodic reviews due" in page and "Due in the next 90 days (1)" in page
@@ -104,16 +107,16 @@ def test_the_dashboard_and_its_csv_list_the_reviews_due(client, monkeypatch):
     assert DUE.isoformat() in row and "90 days before" in row
 
 
-def test_the_dashboard_says_when_a_provider_has_nobody_to_remind(client, monkeypatch):
+def test_the_dashboard_says_when_a_provider_has_nobody_to_remind(client, time_machine):
     provider = Provider()
-    assessment = _assessment(provider)
+    assessment = review_entry(provider)
     # Another provider, still staffed.
-    reachable = _assessment(SimpleNamespace(
+    reachable = review_entry(SimpleNamespace(
         user=UserFactory(role="provider", organisation=OrganisationFactory(name="Maple Leaf Skills"))))
     type(provider.user).objects.filter(organisation=provider.user.organisation).update(is_active=False)
     review_sweep(as_of=DUE - 90 * DAY)
+    _today(time_machine, DUE - 80 * DAY)
     client.force_login(UserFactory(role="approver"))
-    _today(monkeypatch, DUE - 80 * DAY)
     page = client.get("/dashboard/").content.decode()
     name = provider.user.organisation.name
     assert page.count("Nobody to remind: %s has no active provider account." % name) == 1

@@ -13,17 +13,12 @@ from assessment.models import Application, OutboxMessage
 from assessment.outbox import outbox_render
 from config.celery import app as celery_app
 from tests.factories import UserFactory
+from tests.polling import wait_for
 
-from .dated_cases import dated_case, on
-from .test_outbox import _wait_for, smtp_server  # noqa: F401 (a fixture: the real SMTP server)
+from .dated_cases import AT_RISK_DAY, BREACHED_DAY, DUE, SUBMITTED, dated_case, on
 from .workflow_helpers import Cast
 
 D = dt.date
-# Submitted Monday 8 February 2027 (Family Day is Monday 15 February): due Tuesday 23 February.
-SUBMITTED = D(2027, 2, 8)
-DUE = D(2027, 2, 23)
-AT_RISK_DAY = D(2027, 2, 19)  # Friday: 2 business days left
-BREACHED_DAY = D(2027, 2, 24)
 
 
 def sweep(as_of):
@@ -44,7 +39,7 @@ def test_each_alert_leaves_once_to_the_right_people_with_a_real_worker_and_smtp_
     unassigned = dated_case(cast, submitted=SUBMITTED, claimed=False)
     UserFactory(role="approver", is_active=False)  # a former approver is not written to
     # The acknowledgements of the submissions leave first; only the sweep's mail counts below.
-    assert _wait_for(lambda: not OutboxMessage.objects.exclude(status="sent").exists())
+    assert wait_for(lambda: not OutboxMessage.objects.exclude(status="sent").exists())
     before = len(smtp_server.messages)
 
     first = sweep(AT_RISK_DAY)
@@ -58,7 +53,7 @@ def test_each_alert_leaves_once_to_the_right_people_with_a_real_worker_and_smtp_
                                 for case in (assigned, unassigned) for status in ("at_risk", "breached"))
 
     # One message per person: 1 + 2 at risk, 3 + 2 overdue.
-    assert _wait_for(lambda: len(smtp_server.messages) - before == 8)
+    assert wait_for(lambda: len(smtp_server.messages) - before == 8)
     time.sleep(1)  # a duplicate would arrive now
     mail = smtp_server.messages[before:]
     assert len(mail) == 8

@@ -11,8 +11,7 @@ from assessment.models import OutboxMessage
 from assessment.outbox import Email, outbox_render
 from assessment.review import Entry
 
-from .dated_cases import dated_case
-from .test_sla_sweep import AT_RISK_DAY, BREACHED_DAY, SUBMITTED
+from .dated_cases import AT_RISK_DAY, BREACHED_DAY, SUBMITTED, dated_case
 from .workflow_helpers import Cast
 
 MISSING = "MISSING[%s]"

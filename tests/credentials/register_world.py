@@ -1,30 +1,23 @@
-"""Register entries for tests: issued through assessment_issue, letters produced inline."""
+"""Register entries for tests by named staff: AssessmentFactory (issued through assessment_issue),
+letters produced inline."""
 
-import datetime as dt
-from decimal import Decimal
+import json
 
-from django.test import TestCase
+from rest_framework.renderers import JSONRenderer
 
-from credentials.services import assessment_issue
-from tests.factories import MicroCredentialFactory, UserFactory
+from tests.factories import AssessmentFactory, UserFactory
 
 
 def people():
     return {"assessor": UserFactory(role="assessor"), "approver": UserFactory(role="approver", name="Avery Approver")}
 
 
-def issue(staff, *, letter=True, microcredential=None, **changes):
-    """An assessment as sign-off makes it; with `letter`, its on-commit letter task runs."""
-    values = dict(
-        microcredential=microcredential or MicroCredentialFactory(),
-        level_id="OQF-9",
-        credits=Decimal("4"),
-        transfer_category="upper_division",
-        subject_area="Data visualisation",
-        recommended_by=staff["assessor"],
-        signed_off_by=staff["approver"],
-        current_from=dt.date(2026, 3, 2),
-    )
-    values.update(changes)
-    with TestCase.captureOnCommitCallbacks(execute=letter):
-        return assessment_issue(**values)
+def issue(staff, *, letter=True, **changes):
+    """An assessment as sign-off makes it, by these staff; with `letter`, its letter is produced."""
+    return AssessmentFactory(**{"recommended_by": staff["assessor"], "signed_off_by": staff["approver"], **changes},
+                             letter=letter)
+
+
+def json_round_trip(data):
+    """What the API would answer for `data`: rendered to JSON and parsed back."""
+    return json.loads(JSONRenderer().render(data))

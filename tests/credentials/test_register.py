@@ -17,7 +17,7 @@ from credentials.models import Assessment, Letter
 from credentials.tasks import letter_issue
 from tests.factories import MicroCredentialFactory, OrganisationFactory, UserFactory
 
-from .register_world import issue, people
+from .register_world import issue, json_round_trip, people
 
 pytestmark = pytest.mark.usefixtures("letters_dir")
 
@@ -204,14 +204,6 @@ def test_verify_by_code_answers_what_the_documented_serializer_would_in_one_quer
     assert body == json_round_trip(expected)
     assert [letter["version"] for letter in body["letters"]] == [1, 2]
     assert body["credits"] == 4.0 and body["current_from"] == "2026-03-02" and body["status_reason"] is None
-
-
-def json_round_trip(data):
-    import json
-
-    from rest_framework.renderers import JSONRenderer
-
-    return json.loads(JSONRenderer().render(data))
 
 
 def test_unknown_and_malformed_codes_answer_the_same_404(staff, api):

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from config.errors import NotPermitted
 from credentials.codes import CROCKFORD, verification_code_new, verification_code_normalise
 from credentials.models import Assessment
-from credentials.services import assessment_issue, reference_next
-from tests.factories import MicroCredentialFactory, UserFactory
+from credentials.services import reference_next
+from tests.factories import AssessmentFactory, UserFactory
 
 CODE = re.compile(r"^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){3}$")
 
@@ -53,18 +53,7 @@ def people(db):
 
 
 def issue(people, **changes):
-    values = dict(
-        microcredential=MicroCredentialFactory(),
-        level_id="OQF-9",
-        credits=Decimal("4"),
-        transfer_category="upper_division",
-        subject_area="Data visualisation",
-        recommended_by=people["assessor"],
-        signed_off_by=people["approver"],
-        current_from=dt.date(2026, 3, 2),
-    )
-    values.update(changes)
-    return assessment_issue(**values)
+    return AssessmentFactory(**{"recommended_by": people["assessor"], "signed_off_by": people["approver"], **changes})
 
 
 def test_issuing_enters_the_decision_in_the_register_with_a_snapshot(people):
@@ -160,3 +149,10 @@ def test_simultaneous_issues_never_share_a_reference():
         thread.join()
     assert errors == []
     assert sorted(results) == ["MCA-2031-%05d" % n for n in range(1, 9)]
+
+
+def test_a_letter_is_an_entrys_version_with_no_one_value_kind():
+    from credentials.models import Letter
+
+    assert {field.name for field in Letter._meta.concrete_fields} == {
+        "id", "assessment", "version", "file", "sha256", "size", "issued_at"}

@@ -23,8 +23,7 @@ from credentials.models import Assessment, AssessmentTerms
 from credentials.services import assessment_renew
 from tests.factories import MicroCredentialFactory, UserFactory
 
-from .register_world import issue, people
-from .test_register import json_round_trip
+from .register_world import issue, json_round_trip, people
 
 ISSUED = dt.date(2026, 3, 2)  # register_world issues OQF-9, 4 credits, upper division, from this date
 RENEWED = dt.date(2026, 12, 1)
