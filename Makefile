@@ -43,8 +43,9 @@ run: setup
 
 # Stop the embedded PostgreSQL server that `make run` left running.
 stop:
-	@$(BIN)/python -c "from config.embedded_postgres import embedded_stop; from pathlib import Path; \
-	print('Stopped the embedded PostgreSQL server.' if embedded_stop(Path('var')) else 'It was not running.')"
+	@$(BIN)/python -c "import os; from pathlib import Path; from config.embedded_postgres import embedded_stop; \
+	var = Path(os.environ.get('DJANGO_VAR_DIR', 'var')); \
+	print('Stopped the embedded PostgreSQL server.' if embedded_stop(var) else 'It was not running.')"
 
 # The whole suite, against this machine's PostgreSQL and Redis unless told otherwise.
 test: test-setup

@@ -20,7 +20,7 @@ Which layer checks what (each answers 400 naming the field):
 - credentials.models (field validators and MicroCredential.clean): every text field and list
   item of a micro-credential, marks included where the field is single-line, so the API,
   the page form and the catalogue import refuse alike (the import reports row and field);
-  the recommendation's subject area (assessment.services), printed on letters as the title is.
+  the decided subject area (credentials/terms.py terms_checked), printed on letters as the title is.
 - credentials.catalogue: each cell of an imported file (the file is neither a form nor a JSON
   body), NUL and reordering controls, reported by row and field.
 Names of people and organisations (accounts) pass only the first two layers.

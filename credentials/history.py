@@ -25,7 +25,7 @@ SWEEP_ACTIONS = frozenset({AssessmentEvent.Action.LAPSE, AssessmentEvent.Action.
 
 
 @dataclass(frozen=True)
-class HistoryLine:
+class EntryChange:
     on: dt.date
     action: str
     label: str
@@ -37,13 +37,13 @@ class HistoryLine:
     internal_note: str
 
 
-def assessment_history_for(*, user, assessment) -> list[HistoryLine]:
+def assessment_history_for(*, user, assessment) -> list[EntryChange]:
     """The entry's events, oldest first, as `user` may read them: agency staff see who made
     each change and its internal note; everyone else the change, its date and the public
     sentence."""
     agency = is_agency_staff(user)
     return [
-        HistoryLine(
+        EntryChange(
             on=timezone.localdate(event.at), action=event.action, label=event.get_action_display(),
             from_status=event.get_from_status_display() if event.from_status else "",
             to_status=event.get_to_status_display(), public_note=event.public_note,

@@ -101,7 +101,7 @@ def open_clocks_recompute(*, today=None) -> int:
 
 
 def sla_sweep(*, today=None) -> SlaSweepResult:
-    """The daily clock sweep (contract.md, `sla_sweep`): recompute every open case's clock
+    """The daily clock sweep (docs/api.md, `sla_sweep`): recompute every open case's clock
     in bulk, then alert, each once, the assignee of a case that is at risk, and the assignee
     and every active approver of a case that has breached.
 

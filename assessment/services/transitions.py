@@ -39,8 +39,6 @@ logger = logging.getLogger(__name__)
 
 State = Application.State
 
-State = Application.State
-
 
 def _not_own(actor, what) -> NotPermitted:
     """The refusal when the permissions predicate said no: another provider's, or no provider."""
@@ -114,15 +112,17 @@ def _assessed_already(assessment):
             % (assessment.reference, assessment.current_until.isoformat())
         )
     opens_on = assessment.review_due_date - dt.timedelta(days=settings.REVIEW_OPENS_DAYS_BEFORE)
+    opens = ("which opens on %s" % opens_on.isoformat() if opens_on > clock.agency_date(timezone.now())
+             else "which the agency opens for you with its next daily run")
     return (
         "This micro-credential already holds assessment %s, current until its periodic review "
-        "(due %s). Changes go through that review, which opens on %s; a new application is not needed."
-        % (assessment.reference, assessment.review_due_date.isoformat(), opens_on.isoformat())
+        "(due %s). Changes go through that review, %s; a new application is not needed."
+        % (assessment.reference, assessment.review_due_date.isoformat(), opens)
     )
 
 
 def _review_declaration_checked(application, declaration, summary):
-    """A review case's submission says what happens next (product.md, "Periodic review")."""
+    """A review case's submission says what happens next (docs/rules.md, "Periodic review")."""
     if declaration not in Application.Declaration.values:
         raise ValidationError({"declaration": ["Declare continue, change or discontinue."]})
     summary = _required_text(

@@ -294,7 +294,7 @@ CATALOGUE_IMPORT_MAX_BYTES = 20 * 1024 * 1024
 # Every URL takes REQUEST_BODY_MAX_BYTES (JSON and forms; Django's own form-field limit
 # agrees); the uploads take their largest file plus room for the multipart envelope: a
 # letter (credentials/letters/verify.py MAX_LETTER_BYTES, 10 MB), an attachment
-# (credentials/services.py ATTACHMENT_MAX_BYTES, 10 MB), a catalogue (above, 20 MB).
+# (credentials/services/catalogue.py ATTACHMENT_MAX_BYTES, 10 MB), a catalogue (above, 20 MB).
 REQUEST_BODY_MAX_BYTES = 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_BYTES
 _MULTIPART_ROOM = 256 * 1024

@@ -191,7 +191,7 @@ def assessment_revoke(*, actor, assessment, reason, internal_note="") -> Assessm
     from_status = assessment.status
     assessment.status = Assessment.Status.REVOKED
     assessment.status_reason = reason
-    # A learner who completed it before today keeps the credit (product.md, statuses). An
+    # A learner who completed it before today keeps the credit (docs/rules.md, "The register and its statuses"). An
     # expiring entry's honoured end date lies ahead: revoked, it ends today; a lapsed one
     # keeps the earlier end it had.
     today = timezone.localdate()
