@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from . import input_guards
+from .object_storage import STORAGE_UNREACHABLE
 
 
 class DomainError(Exception):
@@ -61,7 +62,28 @@ def with_retry_after(response, exc):
     return response
 
 
+class StorageUnavailable(DomainError):
+    """The file store (the bucket's service) cannot be reached: nothing was saved or served."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+
+    def __init__(self):
+        super().__init__(_("The agency's file store cannot be reached just now; nothing was saved. "
+                           "Try again in a few minutes."))
+        self.retry_after = 60
+
+
+def _domain_error(exc):
+    """`exc` as the domain error it means, or None."""
+    if isinstance(exc, DomainError):
+        return exc
+    if isinstance(exc, STORAGE_UNREACHABLE):
+        return StorageUnavailable()
+    return None
+
+
 def api_exception_handler(exc, context):
+    exc = _domain_error(exc) or exc
     if isinstance(exc, DomainError):
         return with_retry_after(Response(exc.as_data(), status=exc.status_code), exc)
     if isinstance(exc, DjangoValidationError):
@@ -116,7 +138,8 @@ class DomainErrorMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exc):
-        if not isinstance(exc, DomainError):
+        exc = _domain_error(exc)
+        if exc is None:
             return None
         back = request.META.get("HTTP_REFERER")
         safe = back and url_has_allowed_host_and_scheme(

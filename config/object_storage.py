@@ -9,7 +9,16 @@ disk and bucket, our Content-Disposition (the attachment's detected name) and se
 on every download, and a bucket that only the servers need to reach; the price is the web
 worker's time for files of at most 10 MB."""
 
+from botocore.config import Config
+from botocore.exceptions import ConnectionError as BotoConnectionError
+from botocore.exceptions import ReadTimeoutError
+
 S3_BACKEND = "storages.backends.s3.S3Storage"
+
+# The bucket's service cannot be reached (refused, unresolved, timed out): the request that
+# needed a file answers 503 (config/errors.py), a letter's task or the letters sweep tries
+# again later. Any other error of the service is a fault to see, not an outage.
+STORAGE_UNREACHABLE = (BotoConnectionError, ReadTimeoutError)
 
 # S3File reads an object into a spooled buffer before it is streamed: small letters stay in
 # memory, a large attachment spills to a temporary file instead of holding a worker's memory.
@@ -34,5 +43,8 @@ def s3_storage(*, bucket: str, endpoint_url: str = "") -> dict:
             # A stored letter is evidence: a name already taken gets a suffix, it never replaces a file.
             "file_overwrite": False,
             "max_memory_size": DOWNLOAD_MEMORY_BYTES,
+            # A service that hangs fails within seconds rather than holding a web worker for
+            # botocore's default minute per attempt.
+            "client_config": Config(connect_timeout=5, read_timeout=30, retries={"max_attempts": 3}),
         },
     }

@@ -128,3 +128,39 @@ def test_without_a_bucket_the_files_stay_under_media_root(api_as, settings, tmp_
     )
     assert response.status_code == 201
     assert (settings.MEDIA_ROOT / Attachment.objects.get().file.name).read_bytes() == PDF
+
+
+@pytest.mark.django_db
+def test_a_bucket_that_cannot_be_reached_answers_503_not_a_500(bucket, api_as, client, settings, monkeypatch):
+    # The bucket's service down (nothing listens on the endpoint): an upload or a download is
+    # refused with 503 and a sentence, on the API (JSON) and the pages, never a 500.
+    import socket
+
+    from config.object_storage import s3_storage
+
+    provider = UserFactory(role="provider")
+    microcredential = MicroCredentialFactory(created_by=provider)
+    api = api_as(provider)
+    uploaded = api.post("/api/v1/microcredentials/%d/attachments/" % microcredential.pk,
+                        {"file": SimpleUploadedFile("c.pdf", PDF), "kind": "curriculum"}, format="multipart")
+    assert uploaded.status_code == 201
+    attachment = Attachment.objects.get()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        dead = "http://127.0.0.1:%d" % probe.getsockname()[1]
+    settings.STORAGES = {**settings.STORAGES, "default": s3_storage(bucket=bucket.name, endpoint_url=dead)}
+
+    started = time.monotonic()
+    path = "/api/v1/microcredentials/%d/attachments/%d/file/" % (microcredential.pk, attachment.pk)
+    downloaded = api.get(path)
+    assert downloaded.status_code == 503
+    assert "file store" in downloaded.json()["detail"]
+    again = api.post("/api/v1/microcredentials/%d/attachments/" % microcredential.pk,
+                     {"file": SimpleUploadedFile("d.pdf", PDF), "kind": "curriculum"}, format="multipart")
+    assert again.status_code == 503 and "file store" in again.json()["detail"]
+    assert Attachment.objects.count() == 1
+    client.force_login(provider)
+    page = client.get("/microcredentials/%d/attachments/%d/" % (microcredential.pk, attachment.pk))
+    assert page.status_code == 503 and "file store" in page.content.decode()
+    # A refused connection fails fast; the client's timeouts bound a hanging one.
+    assert time.monotonic() - started < 30

@@ -12,7 +12,8 @@ SERVER = os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/t
 PRINT_DEFAULT_STORAGE = (
     "import django, json; django.setup(); from django.conf import settings;"
     "from django.core.files.storage import storages;"
-    "print(json.dumps([settings.STORAGES['default'], type(storages['default']).__name__]))"
+    "print(json.dumps([settings.STORAGES['default'], type(storages['default']).__name__],"
+    " default=lambda config: {'connect_timeout': config.connect_timeout, 'read_timeout': config.read_timeout}))"
 )
 
 
@@ -44,6 +45,8 @@ def test_s3_bucket_makes_the_default_storage_a_private_bucket_whose_urls_expire_
     assert options["querystring_auth"] is True
     assert options["querystring_expire"] <= 600
     assert options["file_overwrite"] is False
+    # A service that hangs fails within seconds, not botocore's default minute per attempt.
+    assert options["client_config"]["connect_timeout"] <= 10 and options["client_config"]["read_timeout"] <= 60
     # The keys stay in the environment, where boto reads them (or an instance role serves).
     assert "access_key" not in options and "secret_key" not in options
 
