@@ -24,8 +24,8 @@ from ..models import (
     Application,
     Recommendation,
 )
+from .case_steps import case_locked, case_save, clock_refresh, event_write, required_text, state_check
 from .decision_letters import decision_letter_queue
-from .transitions import _clock_refresh, _event, _locked, _required_text, _save, _state_check
 
 logger = logging.getLogger(__name__)
 
@@ -67,20 +67,20 @@ def application_recommend(*, actor, application, data):
     `reasons`."""
     if not is_assessor(actor):
         raise NotPermitted("Only the assigned assessor may recommend.")
-    application = _locked(application)
-    _state_check(application, application.recommend, "Recommending")
+    application = case_locked(application)
+    state_check(application, application.recommend, "Recommending")
     if not can.can_recommend(actor, application):
         raise NotPermitted("Only the assigned assessor may recommend.")
     fields = _recommendation_checked(data)
     recommendation = Recommendation.objects.create(application=application, recommended_by=actor, **fields)
     from_state = application.state
     application.recommend()
-    _clock_refresh(application)
-    _save(application)
+    clock_refresh(application)
+    case_save(application)
     # The events are the provider's view of the case too: the recommendation's content stays
     # on its row (the agency's page and API) until an approver makes it the decision.
     summary = "Recommendation made; waiting for an approver's sign-off."
-    _event(application, actor=actor, action="recommend", from_state=from_state, message=summary)
+    event_write(application, actor=actor, action="recommend", from_state=from_state, message=summary)
     notifications.recommendation_waiting(application, recommendation)
     return application
 
@@ -100,9 +100,9 @@ def application_return(*, actor, application, comment):
     new sign-off."""
     if not can.can_return(actor, application):
         raise NotPermitted("Only approvers may return a recommendation.")
-    application = _locked(application)
-    _state_check(application, application.return_to_review, "Returning")
-    comment = _required_text(comment, "comment", "Tell the assessor what to reconsider.")
+    application = case_locked(application)
+    state_check(application, application.return_to_review, "Returning")
+    comment = required_text(comment, "comment", "Tell the assessor what to reconsider.")
     recommendation = _pending_recommendation(application)
     recommendation.returned_by = actor
     recommendation.returned_at = timezone.now()
@@ -110,10 +110,10 @@ def application_return(*, actor, application, comment):
     recommendation.save(update_fields=["returned_by", "returned_at", "return_comment"])
     from_state = application.state
     application.return_to_review()
-    _clock_refresh(application)
-    _save(application)
+    clock_refresh(application)
+    case_save(application)
     # The comment is kept on the recommendation, for the agency's eyes.
-    _event(application, actor=actor, action="return", from_state=from_state,
+    event_write(application, actor=actor, action="return", from_state=from_state,
            message="Returned to the assessor for another look.")
     return application
 
@@ -125,8 +125,8 @@ def application_sign_off(*, actor, application, comment=""):
     also queues the letter)."""
     if not is_approver(actor):
         raise NotPermitted("Only approvers may sign off.")
-    application = _locked(application)
-    _state_check(application, application.approve, "Signing off")
+    application = case_locked(application)
+    state_check(application, application.approve, "Signing off")
     recommendation = _pending_recommendation(application)
     if recommendation.recommended_by_id == actor.pk:
         raise NotPermitted("You made this recommendation; another approver must sign it off.")
@@ -152,10 +152,10 @@ def application_sign_off(*, actor, application, comment=""):
         application.decline()
         decision_letter_queue(application)
     application.decided_at = now
-    _clock_refresh(application)
-    _save(application, "decided_at", "assessment")
+    clock_refresh(application)
+    case_save(application, "decided_at", "assessment")
     microcredential_unlock(microcredential=application.microcredential)
-    _event(application, actor=actor, action="sign-off", from_state=from_state, message=recommendation.sign_off_comment)
+    event_write(application, actor=actor, action="sign-off", from_state=from_state, message=recommendation.sign_off_comment)
     notifications.decision(application, recommendation)
     logger.info("application %s decided (%s) by user %s", application.reference, application.state, actor.pk)
     return application

@@ -27,13 +27,12 @@ from credentials.services import (
 
 from .. import clock, notifications
 from .. import permissions as can
-from ..calendar import agency_calendar
 from ..models import (
     Application,
-    ApplicationEvent,
     InformationRequest,
     InternalNote,
 )
+from .case_steps import case_locked, case_save, clock_refresh, event_write, required_text, state_check
 
 logger = logging.getLogger(__name__)
 
@@ -45,13 +44,6 @@ def _not_own(actor, what) -> NotPermitted:
     if is_provider(actor):
         return NotPermitted("This belongs to another provider.")
     return NotPermitted("Only the provider's own staff may %s." % what)
-
-
-def _event(application, *, actor, action, from_state, message=""):
-    ApplicationEvent.objects.create(
-        application=application, actor=actor, action=action,
-        from_state=from_state or "", to_state=application.state, message=message,
-    )
 
 
 @transaction.atomic
@@ -90,7 +82,7 @@ def application_create(*, actor, microcredential):
             )
     except IntegrityError:
         raise Conflict("An application about this micro-credential is already open.") from None
-    _event(application, actor=actor, action="create", from_state="")
+    event_write(application, actor=actor, action="create", from_state="")
     return application
 
 
@@ -125,7 +117,7 @@ def _review_declaration_checked(application, declaration, summary):
     """A review case's submission says what happens next (docs/rules.md, "Periodic review")."""
     if declaration not in Application.Declaration.values:
         raise ValidationError({"declaration": ["Declare continue, change or discontinue."]})
-    summary = _required_text(
+    summary = required_text(
         summary, "summary",
         "Summarise the year: what changed, or confirm that nothing did, or why it is discontinued.",
     )
@@ -196,68 +188,32 @@ def application_submit(*, actor, application, declaration="", summary=""):
         microcredential=microcredential,
         reason="application %s is with the agency" % application.reference,
     )
-    _clock_refresh(application)
+    clock_refresh(application)
     application.save(update_fields=["sla_due_date", "sla_status"])
     message = ""
     if application.is_review:
         message = "%s: %s" % (application.get_declaration_display(), summary)
-    _event(application, actor=actor, action="submit", from_state=from_state, message=message)
+    event_write(application, actor=actor, action="submit", from_state=from_state, message=message)
     notifications.acknowledgement(application, due_date=application.sla_due_date)
     logger.info("application %s submitted by user %s", application.reference, actor.pk)
     return application
 
 
-def _locked(application):
-    return (
-        Application.objects.select_for_update(of=("self",))
-        .select_related("microcredential", "provider", "assigned_to", "reviewed_assessment")
-        .get(pk=application.pk)
-    )
-
-
-def _state_check(application, transition, what):
-    if not can_proceed(transition):
-        raise TransitionNotAllowed(
-            "%s is not possible while the application is %s." % (what, application.get_state_display().lower()),
-            state=application.state,
-        )
-
-
-def _required_text(value, field, message):
-    value = (value or "").strip()
-    if not value:
-        raise ValidationError({field: [message]})
-    return value
-
-
-def _clock_refresh(application, *, today=None):
-    """Store the case's clock as it reads today, for the queue's sorting and filtering."""
-    today = today or clock.agency_date(timezone.now())
-    state = application.clock_on(today=today, calendar=agency_calendar())
-    application.sla_due_date = state.due_date
-    application.sla_status = state.status
-    return state
-
-
-def _save(application, *fields):
-    application.save(update_fields=["state", "sla_due_date", "sla_status", *fields])
-
-
 @transaction.atomic
 def application_withdraw(*, actor, application, reason):
     """Any open state (or a draft) → withdrawn, by the provider; the clock stops."""
-    application = _locked(application)
+    application = case_locked(application)
     if not can.can_withdraw(actor, application):
         raise NotPermitted("Only the provider's own staff may withdraw this application.")
-    _state_check(application, application.withdraw, "Withdrawing")
-    reason = _required_text(reason, "reason", "Say why the application is withdrawn.")
+    state_check(application, application.withdraw, "Withdrawing")
+    reason = required_text(reason, "reason", "Say why the application is withdrawn.")
     from_state = application.state
     application.withdraw()
     application.withdrawn_at = timezone.now()
-    _clock_refresh(application)
-    _save(application, "withdrawn_at")
+    clock_refresh(application)
+    case_save(application, "withdrawn_at")
     microcredential_unlock(microcredential=application.microcredential)
-    _event(application, actor=actor, action="withdraw", from_state=from_state, message=reason)
+    event_write(application, actor=actor, action="withdraw", from_state=from_state, message=reason)
     return application
 
 
@@ -272,7 +228,7 @@ def application_claim(*, actor, application):
     won = Application.objects.filter(
         pk=application.pk, state=State.SUBMITTED, assigned_to__isnull=True
     ).update(state=State.IN_REVIEW, assigned_to=actor)
-    application = _locked(application)
+    application = case_locked(application)
     if not won:
         if application.assigned_to_id is not None:
             raise TransitionNotAllowed(
@@ -283,9 +239,9 @@ def application_claim(*, actor, application):
             "Only a submitted application can be claimed; this one is %s." % application.get_state_display().lower(),
             state=application.state,
         )
-    _clock_refresh(application)
+    clock_refresh(application)
     application.save(update_fields=["sla_due_date", "sla_status"])
-    _event(application, actor=actor, action="claim", from_state=State.SUBMITTED)
+    event_write(application, actor=actor, action="claim", from_state=State.SUBMITTED)
     return application
 
 
@@ -294,21 +250,21 @@ def application_assign(*, actor, application, assessor, reason):
     """An approver sets or changes the assessor; a submitted case goes into review."""
     if not can.can_assign(actor, application):
         raise NotPermitted("Only approvers may assign applications.")
-    application = _locked(application)
-    _state_check(application, application.assign, "Assigning")
+    application = case_locked(application)
+    state_check(application, application.assign, "Assigning")
     if not isinstance(assessor, User):
         assessor = User.objects.filter(pk=assessor).first()
     if assessor is None or not is_assessor(assessor):
         raise ValidationError({"assessor": ["Choose an active assessor or approver."]})
     if assessor.pk == application.assigned_to_id:
         raise ValidationError({"assessor": ["%s already has this application." % assessor.get_full_name()]})
-    reason = _required_text(reason, "reason", "Say why the application is assigned.")
+    reason = required_text(reason, "reason", "Say why the application is assigned.")
     from_state = application.state
     application.assign()
     application.assigned_to = assessor
-    _clock_refresh(application)
-    _save(application, "assigned_to")
-    _event(application, actor=actor, action="assign", from_state=from_state,
+    clock_refresh(application)
+    case_save(application, "assigned_to")
+    event_write(application, actor=actor, action="assign", from_state=from_state,
            message="Assigned to %s: %s" % (assessor.get_full_name(), reason))
     return application
 
@@ -318,11 +274,11 @@ def application_request_info(*, actor, application, message):
     """in_review → awaiting_provider: the clock pauses and the provider may edit again."""
     if not is_assessor(actor):
         raise NotPermitted("Only the assigned assessor may request information.")
-    application = _locked(application)
-    _state_check(application, application.request_info, "Requesting information")
+    application = case_locked(application)
+    state_check(application, application.request_info, "Requesting information")
     if not can.can_request_info(actor, application):
         raise NotPermitted("Only the assigned assessor may request information.")
-    message = _required_text(message, "message", "Write what the provider should send or explain.")
+    message = required_text(message, "message", "Write what the provider should send or explain.")
     now = timezone.now()
     request = InformationRequest.objects.create(
         application=application, requested_by=actor, requested_at=now,
@@ -330,10 +286,10 @@ def application_request_info(*, actor, application, message):
     )
     from_state = application.state
     application.request_info()
-    _clock_refresh(application)
-    _save(application)
+    clock_refresh(application)
+    case_save(application)
     microcredential_unlock(microcredential=application.microcredential)
-    _event(application, actor=actor, action="request-info", from_state=from_state, message=message)
+    event_write(application, actor=actor, action="request-info", from_state=from_state, message=message)
     notifications.information_requested(application, request)
     return application
 
@@ -341,11 +297,11 @@ def application_request_info(*, actor, application, message):
 @transaction.atomic
 def application_respond(*, actor, application, message):
     """awaiting_provider → in_review: the clock runs again and the description is frozen again."""
-    application = _locked(application)
+    application = case_locked(application)
     if not can.can_respond(actor, application):
         raise NotPermitted("Only the provider's own staff may answer.")
-    _state_check(application, application.respond, "Answering")
-    message = _required_text(message, "message", "Write your answer to the agency's request.")
+    state_check(application, application.respond, "Answering")
+    message = required_text(message, "message", "Write your answer to the agency's request.")
     missing, problems = submission_problems(application.microcredential)
     if missing:
         raise DomainError(
@@ -363,13 +319,13 @@ def application_respond(*, actor, application, message):
     request.save()
     from_state = application.state
     application.respond()
-    _clock_refresh(application)
-    _save(application)
+    clock_refresh(application)
+    case_save(application)
     microcredential_lock(
         microcredential=application.microcredential,
         reason="application %s is with the agency" % application.reference,
     )
-    _event(application, actor=actor, action="respond", from_state=from_state, message=message)
+    event_write(application, actor=actor, action="respond", from_state=from_state, message=message)
     notifications.provider_responded(application, request)
     return application
 
@@ -378,5 +334,5 @@ def application_respond(*, actor, application, message):
 def internal_note_add(*, actor, application, text) -> InternalNote:
     if not can.can_add_internal_note(actor, application):
         raise NotPermitted("Only agency staff may write internal notes.")
-    text = _required_text(text, "text", "Write the note.")
+    text = required_text(text, "text", "Write the note.")
     return InternalNote.objects.create(application=application, author=actor, text=text)
