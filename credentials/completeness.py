@@ -24,6 +24,9 @@ REQUIRED = [
     "evidence_of_need",
 ]
 RECOMMENDED = [
+    "title_fr",
+    "description_fr",
+    "learning_outcomes_fr",
     "contact_hours",
     "skills",
     "stackability",
@@ -56,6 +59,9 @@ LABELS = {
     "prerequisites": "Prerequisites",
     "quality_assurance": "Quality assurance",
     "evidence_of_need": "Evidence of need",
+    "title_fr": "Title in French",
+    "description_fr": "Description in French",
+    "learning_outcomes_fr": "Learning outcomes in French",
     "contact_hours": "Contact hours",
     "skills": "Skills and competencies",
     "stackability": "Stackability",
@@ -103,9 +109,10 @@ def completeness(microcredential):
     if missing_required:
         score = min(score, REQUIRED_SHARE - 1)
     problems = []
-    title_issue = title_problem(microcredential.title)
-    if title_issue:
-        problems.append({"field": "title", "message": title_issue})
+    for field in ("title", "title_fr"):
+        title_issue = title_problem(getattr(microcredential, field))
+        if title_issue:
+            problems.append({"field": field, "message": title_issue})
     return {
         "score": score,
         "missing_required": missing_required,

@@ -60,6 +60,11 @@ class MicroCredentialFactory(factory.django.DjangoModelFactory):
     learning_outcomes = factory.LazyFunction(
         lambda: ["Choose a chart that fits the question", "Critique a dashboard for clarity"]
     )
+    title_fr = factory.Sequence(lambda n: "Visualisation appliquée des données %d" % n)
+    description_fr = "Transformer les données opérationnelles en graphiques clairs pour les décideurs."
+    learning_outcomes_fr = factory.LazyFunction(
+        lambda: ["Choisir le graphique qui répond à la question", "Critiquer la clarté d'un tableau de bord"]
+    )
     learner_effort_hours = Decimal("40")
     contact_hours = Decimal("18")
     proposed_level_id = "OQF-9"

@@ -22,9 +22,11 @@ from .reference import FieldOfStudy, Level
 ASSESSMENT_TYPES = ["exam", "project", "portfolio", "practical", "presentation", "assignment", "quiz", "other"]
 LANGUAGE_CODES = {language.alpha_2: language.name for language in pycountry.languages if hasattr(language, "alpha_2")}
 
-# NZQA's listing rule: a micro-credential must not present itself as a qualification.
+# NZQA's listing rule: a micro-credential must not present itself as a qualification, in
+# English or in French.
 FORBIDDEN_TITLE_WORDS = re.compile(
-    r"\b(degrees?|diplomas?|bachelors?|bachelor's|masters?|master's|doctors?|doctoral|doctorates?)\b",
+    r"\b(degrees?|diplomas?|bachelors?|bachelor's|masters?|master's|doctors?|doctoral|doctorates?"
+    r"|diplômes?|baccalauréats?|maîtrises?|doctorats?|docteurs?)\b",
     re.IGNORECASE,
 )
 
@@ -124,6 +126,11 @@ class MicroCredential(models.Model):
     title = models.CharField(max_length=300, blank=True)
     description = models.TextField(blank=True)
     learning_outcomes = models.JSONField(default=list, blank=True, validators=[validate_learning_outcomes])
+    # The French version, where the provider gives it (recommended metadata): French pages, the
+    # register and its search show it.
+    title_fr = models.CharField(max_length=300, blank=True)
+    description_fr = models.TextField(blank=True)
+    learning_outcomes_fr = models.JSONField(default=list, blank=True, validators=[validate_learning_outcomes])
     learner_effort_hours = models.DecimalField(
         max_digits=7, decimal_places=1, null=True, blank=True, validators=[validate_positive]
     )

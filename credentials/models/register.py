@@ -57,6 +57,7 @@ class Assessment(models.Model):
     provider = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="assessments")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.CURRENT)
     title = models.CharField(max_length=300)
+    title_fr = models.CharField(max_length=300, blank=True)
     level = models.ForeignKey(Level, on_delete=models.PROTECT, related_name="assessments")
     credits = models.DecimalField(max_digits=4, decimal_places=1)
     transfer_category = models.CharField(max_length=30, choices=TransferCategory.choices)

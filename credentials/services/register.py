@@ -31,7 +31,8 @@ logger = logging.getLogger(__name__)
 
 # The micro-credential's key metadata kept with an assessment (what was assessed).
 SNAPSHOT_FIELDS = (
-    "title", "description", "learning_outcomes", "learner_effort_hours", "contact_hours",
+    "title", "description", "learning_outcomes", "title_fr", "description_fr", "learning_outcomes_fr",
+    "learner_effort_hours", "contact_hours",
     "proposed_level_id", "proposed_credits", "field_of_study_id", "assessment_types",
     "assessment_description", "delivery_mode", "languages", "prerequisites", "skills",
     "stackability", "url",
@@ -102,6 +103,7 @@ def assessment_issue(
         microcredential=microcredential,
         provider_id=microcredential.provider_id,
         title=microcredential.title,
+        title_fr=microcredential.title_fr,
         level_id=terms["level_id"],
         credits=terms["credits"],
         transfer_category=transfer_category,
@@ -248,6 +250,7 @@ def assessment_renew(
         subject_area=terms["subject_area"], on=renewed_on or timezone.localdate(), signed_off_by=signed_off_by,
     )
     assessment.title = microcredential.title
+    assessment.title_fr = microcredential.title_fr
     assessment.field_of_study_id = microcredential.field_of_study_id
     assessment.snapshot = microcredential_snapshot(microcredential)
     assessment.review_period_months = review_period_months

@@ -7,7 +7,8 @@ from tests.factories import MicroCredentialFactory
 pytestmark = pytest.mark.django_db
 
 EMPTY = {
-    "title": "", "description": "", "learning_outcomes": [], "learner_effort_hours": None,
+    "title": "", "description": "", "learning_outcomes": [],
+    "title_fr": "", "description_fr": "", "learning_outcomes_fr": [], "learner_effort_hours": None,
     "proposed_level_id": None, "proposed_credits": None, "field_of_study_id": None,
     "assessment_types": [], "assessment_description": "", "delivery_mode": "", "languages": [],
     "prerequisites": "", "quality_assurance": "", "evidence_of_need": "",
@@ -81,3 +82,11 @@ def test_titles_that_call_themselves_a_qualification_are_a_problem(title):
 def test_words_that_merely_contain_the_letters_pass_the_title_rule(title):
     # "Mastering" is not "master": the rule is about whole words.
     assert title_problem(title) is None
+
+
+@pytest.mark.parametrize("title_fr", ["Diplôme de visualisation", "Maîtrise des tableaux de bord", "Doctorat express"])
+def test_a_french_title_that_calls_itself_a_qualification_is_a_problem(title_fr):
+    microcredential = MicroCredentialFactory(title_fr=title_fr)
+    problems = completeness(microcredential)["problems"]
+    assert [p["field"] for p in problems] == ["title_fr"]
+    assert title_fr.split()[0] in problems[0]["message"]
