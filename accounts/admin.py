@@ -5,7 +5,7 @@ from django.contrib.auth.forms import AdminPasswordChangeForm, ReadOnlyPasswordH
 from django.contrib.auth.views import redirect_to_login
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, gettext_lazy
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from knox.models import AuthToken
 
@@ -46,7 +46,7 @@ class UserCreationForm(forms.ModelForm):
     def clean_email(self):
         email = self.cleaned_data["email"].lower()
         if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError("An account with this email already exists.")
+            raise forms.ValidationError(_("An account with this email already exists."))
         return email
 
     def save(self, commit=True):
@@ -59,8 +59,8 @@ class UserCreationForm(forms.ModelForm):
 
 class UserChangeForm(forms.ModelForm):
     password = ReadOnlyPasswordHashField(
-        label="Password",
-        help_text='Passwords are not stored in a readable form. <a href="../password/">Set a new password</a>.',
+        label=gettext_lazy("Password"),
+        help_text=gettext_lazy('Passwords are not stored in a readable form. <a href="../password/">Set a new password</a>.'),
     )
 
     class Meta:

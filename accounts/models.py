@@ -4,13 +4,14 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _, gettext_lazy
 
 
 class Organisation(models.Model):
     class Kind(models.TextChoices):
-        AGENCY = "agency", "Assessment agency"
-        PROVIDER = "provider", "Provider"
-        INSTITUTION = "institution", "Receiving institution"
+        AGENCY = "agency", gettext_lazy("Assessment agency")
+        PROVIDER = "provider", gettext_lazy("Provider")
+        INSTITUTION = "institution", gettext_lazy("Receiving institution")
 
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -71,11 +72,11 @@ class User(AbstractBaseUser):
     """A person who signs in with their email. The role alone decides what they may do."""
 
     class Role(models.TextChoices):
-        PROVIDER = "provider", "Provider"
-        ASSESSOR = "assessor", "Assessor"
-        APPROVER = "approver", "Approver"
-        REGISTRAR = "registrar", "Registrar"
-        ADMIN = "admin", "Administrator"
+        PROVIDER = "provider", gettext_lazy("Provider")
+        ASSESSOR = "assessor", gettext_lazy("Assessor")
+        APPROVER = "approver", gettext_lazy("Approver")
+        REGISTRAR = "registrar", gettext_lazy("Registrar")
+        ADMIN = "admin", gettext_lazy("Administrator")
 
     class Language(models.TextChoices):
         ENGLISH = "en", "English"
@@ -199,13 +200,13 @@ class User(AbstractBaseUser):
         if expected and self.organisation_id and self.organisation.kind != expected:
             raise ValidationError(
                 {
-                    "organisation": "A %s belongs to a %s, and %s is a %s."
-                    % (
-                        self.get_role_display().lower(),
-                        Organisation.Kind(expected).label.lower(),
-                        self.organisation.name,
-                        self.organisation.get_kind_display().lower(),
-                    )
+                    "organisation": _("A %(role)s belongs to a %(kind)s, and %(name)s is a %(actual)s.")
+                    % {
+                        "role": self.get_role_display().lower(),
+                        "kind": Organisation.Kind(expected).label.lower(),
+                        "name": self.organisation.name,
+                        "actual": self.organisation.get_kind_display().lower(),
+                    }
                 }
             )
 

@@ -15,12 +15,12 @@ import binascii
 import segno
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, gettext_lazy
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import permissions
 
-DEVICE_NAME = "Authenticator app"
+DEVICE_NAME = gettext_lazy("Authenticator app")
 
 
 def confirmed_device(user):

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from config.errors import DomainError
 
@@ -25,7 +26,7 @@ def agency_organisation():
 def organisation_get_or_create(*, name, kind):
     name = " ".join((name or "").split())
     if not name:
-        raise ValidationError({"organisation": ["An organisation name is required."]})
+        raise ValidationError({"organisation": [_("An organisation name is required.")]})
     existing = Organisation.objects.filter(name__iexact=name).first()
     if existing is None:
         return Organisation.objects.create(name=name, kind=kind)
@@ -33,8 +34,9 @@ def organisation_get_or_create(*, name, kind):
         raise ValidationError(
             {
                 "organisation": [
-                    '"%s" is already registered as a %s, not a %s.'
-                    % (existing.name, existing.get_kind_display().lower(), Organisation.Kind(kind).label.lower())
+                    _("\"%(name)s\" is already registered as a %(kind)s, not a %(asked)s.")
+                    % {"name": existing.name, "kind": existing.get_kind_display().lower(),
+                       "asked": Organisation.Kind(kind).label.lower()}
                 ]
             }
         )
@@ -49,22 +51,22 @@ def user_create(*, email, password, role, organisation_name=None, name="", langu
     email = User.objects.normalize_email((email or "").strip()).lower()
     errors = {}
     if not email or "@" not in email:
-        errors["email"] = ["Enter a valid email address."]
+        errors["email"] = [_("Enter a valid email address.")]
     if role not in User.Role.values:
-        errors["role"] = ["Role must be one of: %s." % ", ".join(User.Role.values)]
+        errors["role"] = [_("Role must be one of: %s.") % ", ".join(User.Role.values)]
     if language not in User.Language.values:
-        errors["language"] = ["Language must be one of: %s." % ", ".join(User.Language.values)]
+        errors["language"] = [_("Language must be one of: %s.") % ", ".join(User.Language.values)]
     if errors:
         raise ValidationError(errors)
     if User.objects.filter(email__iexact=email).exists():
-        raise AccountExists("An account with the email %s already exists." % email)
+        raise AccountExists(_("An account with the email %s already exists.") % email)
 
     kind = ORGANISATION_KIND_FOR_ROLE[role]
     if kind == Organisation.Kind.AGENCY:
         organisation = agency_organisation()
     elif not organisation_name:
         raise ValidationError(
-            {"organisation": ["A %s account needs an organisation (--organisation NAME)." % role]}
+            {"organisation": [_("A %s account needs an organisation (--organisation NAME).") % role]}
         )
     else:
         organisation = organisation_get_or_create(name=organisation_name, kind=kind)
@@ -80,7 +82,7 @@ def user_create(*, email, password, role, organisation_name=None, name="", langu
             user.save()
     except IntegrityError as exc:
         # Two requests for the same email at once: the database's unique index decides.
-        raise AccountExists("An account with the email %s already exists." % email) from exc
+        raise AccountExists(_("An account with the email %s already exists.") % email) from exc
     if otp_secret is not None:
         totp_device_create(user=user, secret=otp_secret)
     return user
@@ -90,7 +92,7 @@ def user_create(*, email, password, role, organisation_name=None, name="", langu
 def user_language_set(*, user, language):
     """The language of the person's pages and emails."""
     if language not in User.Language.values:
-        raise ValidationError({"language": ["Language must be one of: %s." % ", ".join(User.Language.values)]})
+        raise ValidationError({"language": [_("Language must be one of: %s.") % ", ".join(User.Language.values)]})
     user.language = language
     user.save(update_fields=["language"])
     return user

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from config.dates import long_date
+from config.numbers import business_days_text
 
 from . import clock
 
@@ -54,7 +55,7 @@ class _Span:
 
 
 def _days(n):
-    return "%d business day%s" % (n, "" if n == 1 else "s")
+    return business_days_text(n)
 
 
 def clock_history(application, *, today, calendar) -> ClockHistory | None:

@@ -209,6 +209,21 @@ class ParameterGuardMiddleware:
         return render(request, "error.html", {"error": error}, status=status.HTTP_400_BAD_REQUEST)
 
 
+def _status_sentence(response):
+    """The `detail` of an error Django drew as a page: a sentence in the request's language
+    (the reason phrase, "Not Found", is HTTP's own and stays English)."""
+    sentences = {
+        400: _("The request is not valid."),
+        403: _("You do not have permission to perform this action."),
+        404: _("Not found."),
+        405: _("This address does not take this method."),
+        413: _("The body is larger than this operation takes; nothing of it was read."),
+        500: _("Something went wrong on the agency's side; try again later."),
+        503: _("Unavailable for a moment; try again shortly."),
+    }
+    return str(sentences.get(response.status_code) or response.reason_phrase or _("Error"))
+
+
 class ApiErrorsAsJsonMiddleware:
     """Every answer under /api/ is JSON, the errors Django itself draws included (an unknown
     URL's 404, a plain view's 405, a body that does not parse, the 500 page): an integrator's
@@ -225,7 +240,7 @@ class ApiErrorsAsJsonMiddleware:
             or "json" in response.get("Content-Type", "")
         ):
             return response
-        body = json.dumps({"detail": response.reason_phrase or "Error"})
+        body = json.dumps({"detail": _status_sentence(response)})
         if response.streaming:
             replacement = HttpResponse(body, status=response.status_code, content_type="application/json")
             for header in ("Allow", "Retry-After"):

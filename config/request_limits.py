@@ -19,6 +19,7 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 
@@ -52,13 +53,15 @@ class RequestBodyLimitMiddleware:
 
 
 def refusal(request, limit):
-    megabytes = "%g" % round(limit / (1024 * 1024), 1)
-    message = _("The request is larger than this address takes (%(size)s MB at most); nothing of it was read.") % {
-        "size": megabytes}
-    if request.path.startswith("/api/"):
-        return HttpResponse(json.dumps({"detail": message}), status=413, content_type="application/json")
-    page = render_to_string("413.html", {"message": message, "agency_name": settings.AGENCY_NAME})
-    return HttpResponse(page, status=413)
+    # This middleware answers before LocaleMiddleware has chosen the request's language.
+    with translation.override(translation.get_language_from_request(request, check_path=True)):
+        megabytes = "%g" % round(limit / (1024 * 1024), 1)
+        message = _("The request is larger than this address takes (%(size)s MB at most); nothing of it was "
+                    "read.") % {"size": megabytes}
+        if request.path.startswith("/api/"):
+            return HttpResponse(json.dumps({"detail": message}), status=413, content_type="application/json")
+        page = render_to_string("413.html", {"message": message, "agency_name": settings.AGENCY_NAME})
+        return HttpResponse(page, status=413)
 
 
 __all__ = ["RequestBodyLimitMiddleware", "body_limit"]

@@ -1,15 +1,17 @@
 from csp.decorators import csp_update
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from django.utils.translation import gettext_lazy
+from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from accounts import views as account_views
 from assessment import views as assessment_views
 
 from .health import healthz
+from .schema import EnglishSchemaView
 
-admin.site.site_header = "Agency administration"
-admin.site.site_title = "Agency administration"
+admin.site.site_header = gettext_lazy("Agency administration")
+admin.site.site_title = gettext_lazy("Agency administration")
 
 api_v1 = [
     path("", include("accounts.api.urls")),
@@ -29,7 +31,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("api/v1/", include(api_v1)),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/schema/", EnglishSchemaView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script as a file (?script): no inline script.
     # Swagger UI draws its icons as data: images, which no other page needs.
     path("api/docs/", csp_update({"img-src": ["data:"]})(
