@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.db import transaction
+from django.utils.translation import gettext as _, gettext_lazy
 
 from config.admin import ReadOnlyAdmin
 
@@ -30,8 +31,8 @@ class ApplicationAdmin(ReadOnlyAdmin):
 
 
 RECOMPUTE_NOTE = (
-    "Closure days are not business days. Adding, changing or removing one recomputes the "
-    "service clocks of open cases only; decided cases keep their met or missed."
+    gettext_lazy("Closure days are not business days. Adding, changing or removing one recomputes the "
+    "service clocks of open cases only; decided cases keep their met or missed.")
 )
 
 
@@ -83,7 +84,7 @@ class OutboxMessageAdmin(ReadOnlyAdmin):
     date_hierarchy = "created_at"
     actions = ["resend"]
 
-    @admin.action(description="Resend (only after checking the recipient did not get it)")
+    @admin.action(description=_("Resend (only after checking the recipient did not get it)"))
     def resend(self, request, queryset):
         count = outbox_resend(message_ids=list(queryset.values_list("pk", flat=True)))
         skipped = queryset.count() - count

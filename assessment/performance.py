@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from django.db.models import Count, DateField, Q
 from django.db.models.functions import Trunc, TruncDate
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 
@@ -22,8 +23,8 @@ from .models import Application, InformationRequest
 MONTHS = 12
 OPEN_STATUSES = (clock.ON_TRACK, clock.AT_RISK, clock.PAUSED, clock.BREACHED)
 STATUS_LABELS = {
-    clock.ON_TRACK: "On track", clock.AT_RISK: "At risk", clock.PAUSED: "Paused",
-    clock.BREACHED: "Overdue",
+    clock.ON_TRACK: gettext_lazy("On track"), clock.AT_RISK: gettext_lazy("At risk"), clock.PAUSED: gettext_lazy("Paused"),
+    clock.BREACHED: gettext_lazy("Overdue"),
 }
 # Business days to decision beyond this are one bar: a chart of outliers is unreadable.
 DAYS_CAP = 20

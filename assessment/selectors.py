@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch
 from django.http import Http404
+from django.utils.translation import gettext as _, ngettext
 
 from accounts.models import User
 from accounts.permissions import is_agency_staff, is_approver, is_provider
@@ -57,11 +58,11 @@ def applications_visible_to(user):
 
 def application_get(*, user, pk):
     if not is_possible_id(pk):
-        raise Http404("No such application.")
+        raise Http404(_("No such application."))
     try:
         return applications_visible_to(user).get(pk=pk)
     except (Application.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such application.") from None
+        raise Http404(_("No such application.")) from None
 
 
 @dataclass(frozen=True)
@@ -143,10 +144,10 @@ class ReminderSent:
     @property
     def label(self):
         if self.step > 0:
-            return "%d days before" % self.step
+            return ngettext("%(days)d day before", "%(days)d days before", self.step) % {"days": self.step}
         if self.step == 0:
-            return "On the due date"
-        return "%d days after" % -self.step
+            return _("On the due date")
+        return ngettext("%(days)d day after", "%(days)d days after", -self.step) % {"days": -self.step}
 
 
 @dataclass(frozen=True)

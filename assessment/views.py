@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST, require_safe
+from django.utils.translation import gettext as _, gettext_lazy
 
 from accounts.models import Organisation
 from accounts.permissions import is_agency_staff, is_approver, is_assessor, is_provider
@@ -29,12 +30,12 @@ from .models import Application
 
 def _require_reader(user):
     if not can.can_read_applications(user):
-        raise NotPermitted("Applications are open to their provider and to the agency.")
+        raise NotPermitted(_("Applications are open to their provider and to the agency."))
 
 
 def _require_provider(user):
     if not is_provider(user):
-        raise NotPermitted("Only the provider's own staff may do this.")
+        raise NotPermitted(_("Only the provider's own staff may do this."))
 
 
 @login_required
@@ -140,10 +141,10 @@ def application_create(request):
     try:
         microcredential_id = int(request.POST.get("microcredential", ""))
     except ValueError:
-        raise DomainError("Choose one of your micro-credentials to apply for.") from None
+        raise DomainError(_("Choose one of your micro-credentials to apply for.")) from None
     microcredential = credential_selectors.microcredential_get(user=request.user, pk=microcredential_id)
     application = services.application_create(actor=request.user, microcredential=microcredential)
-    messages.success(request, "Your draft application is ready. Check it and submit it to the agency.")
+    messages.success(request, _("Your draft application is ready. Check it and submit it to the agency."))
     return redirect("applications:detail", pk=application.pk)
 
 
@@ -172,10 +173,10 @@ def application_submit(request, pk):
         messages.error(request, error.message)
         return redirect("applications:detail", pk=pk)
     if application.is_review:
-        messages.success(request, "Your review is filed (%s): no more reminders for this period." % application.reference)
+        messages.success(request, _("Your review is filed (%s): no more reminders for this period.") % application.reference)
     else:
         messages.success(
-            request, "Submitted. Your reference is %s; the agency aims to decide within ten business days."
+            request, _("Submitted. Your reference is %s; the agency aims to decide within ten business days.")
             % application.reference,
         )
     return redirect("applications:detail", pk=pk)
@@ -185,32 +186,32 @@ def application_submit(request, pk):
 PAGE_ACTIONS = {
     "withdraw": (is_provider, forms.ReasonForm,
                  lambda user, a, d: services.application_withdraw(actor=user, application=a, reason=d["reason"]),
-                 "The application is withdrawn."),
+                 gettext_lazy("The application is withdrawn.")),
     "respond": (is_provider, forms.RespondForm,
                 lambda user, a, d: services.application_respond(actor=user, application=a, message=d["message"]),
-                "Your answer is with the agency; the clock runs again."),
+                gettext_lazy("Your answer is with the agency; the clock runs again.")),
     "claim": (is_assessor, None,
               lambda user, a, d: services.application_claim(actor=user, application=a),
-              "You have claimed %(reference)s."),
+              gettext_lazy("You have claimed %(reference)s.")),
     "assign": (is_approver, forms.AssignForm,
                lambda user, a, d: services.application_assign(
                    actor=user, application=a, assessor=d["assessor"], reason=d["reason"]),
                "Assigned."),
     "request-info": (is_assessor, forms.RequestInfoForm,
                      lambda user, a, d: services.application_request_info(actor=user, application=a, message=d["message"]),
-                     "Information requested; the clock is paused until the provider answers."),
+                     gettext_lazy("Information requested; the clock is paused until the provider answers.")),
     "recommend": (is_assessor, forms.RecommendForm,
                   lambda user, a, d: services.application_recommend(actor=user, application=a, data=d),
-                  "Recommendation recorded; another approver must sign it off."),
+                  gettext_lazy("Recommendation recorded; another approver must sign it off.")),
     "return": (is_approver, forms.ReturnForm,
                lambda user, a, d: services.application_return(actor=user, application=a, comment=d["comment"]),
-               "Returned to the assessor."),
+               gettext_lazy("Returned to the assessor.")),
     "sign-off": (is_approver, forms.SignOffForm,
                  lambda user, a, d: services.application_sign_off(actor=user, application=a, comment=d["comment"]),
-                 "Signed off: %(reference)s is %(state)s."),
+                 gettext_lazy("Signed off: %(reference)s is %(state)s.")),
     "note": (is_agency_staff, forms.NoteForm,
              lambda user, a, d: services.internal_note_add(actor=user, application=a, text=d["text"]),
-             "Note added."),
+             gettext_lazy("Note added.")),
 }
 
 
@@ -221,7 +222,7 @@ def _action_view(action):
     @require_POST
     def view(request, pk):
         if not allowed(request.user):
-            raise NotPermitted("Your role may not do this.")
+            raise NotPermitted(_("Your role may not do this."))
         application = selectors.application_get(user=request.user, pk=pk)
         form = form_class(request.POST) if form_class else None
         data = {}
@@ -246,7 +247,7 @@ def _action_view(action):
         if action == "claim" and request.POST.get("next") == "queue":
             # The claimed case leaves the Unassigned tab: the message is the way to it.
             messages.success(request, format_html(
-                'You have claimed {}. <a href="{}">Open the case</a> or claim another.',
+                _('You have claimed {}. <a href="{}">Open the case</a> or claim another.'),
                 result, reverse("applications:detail", args=[result.pk]),
             ))
             return redirect("queue")
@@ -272,7 +273,7 @@ ACTION_VIEWS = {action: _action_view(action) for action in PAGE_ACTIONS}
 def queue(request):
     """The assessors' queue: open cases, soonest due first, with their clocks."""
     if not is_agency_staff(request.user):
-        raise NotPermitted("The queue is for agency staff.")
+        raise NotPermitted(_("The queue is for agency staff."))
     tab = request.GET.get("tab", "unassigned")
     if tab not in selectors.QUEUE_TABS:
         tab = "unassigned"
@@ -289,7 +290,7 @@ def queue(request):
     tab_query = filters.copy()
     tab_query.pop("tab", None)
     return render(request, "assessment/queue.html", {
-        "page": page, "rows": rows, "tab": tab, "tabs": [("unassigned", "Unassigned"), ("mine", "Mine"), ("all", "All open")],
+        "page": page, "rows": rows, "tab": tab, "tabs": [("unassigned", "Unassigned"), ("mine", "Mine"), ("all", _("All open"))],
         "state": state, "kind": kind, "provider": provider,
         "states": [(s, Application.State(s).label) for s in Application.OPEN_STATES],
         "kinds": Application.Kind.choices,
@@ -302,7 +303,7 @@ def queue(request):
 def _dashboard_sections(user):
     """Today's date and the dashboard's sections, for agency staff only."""
     if not can.can_see_dashboard(user):
-        raise NotPermitted("The dashboard is for agency staff.")
+        raise NotPermitted(_("The dashboard is for agency staff."))
     today = clock.agency_date(timezone.now())
     return today, dashboard.dashboard(today=today, calendar=agency_calendar())
 

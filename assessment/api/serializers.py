@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _, gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -16,7 +17,7 @@ from ..permissions import can_read_event_message, can_see_recommendation
 
 class ApplicationCreateSerializer(serializers.Serializer):
     microcredential = serializers.IntegerField(
-        error_messages={"invalid": "Give the id of one of your micro-credentials as a number."}
+        error_messages={"invalid": gettext_lazy("Give the id of one of your micro-credentials as a number.")}
     )
 
 
@@ -70,7 +71,7 @@ class RecommendSerializer(serializers.Serializer):
             required = ["level", "credits", "transfer_category", "subject_area", "rationale"]
         else:
             required = ["reasons"]
-        missing = {name: ["Required when the outcome is %s." % data["outcome"]] for name in required if name not in data}
+        missing = {name: [_("Required when the outcome is %s.") % data["outcome"]] for name in required if name not in data}
         if missing:
             raise serializers.ValidationError(missing)
         return data

@@ -1,5 +1,6 @@
 import django_filters
 from django.http import FileResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, status, viewsets
@@ -56,7 +57,7 @@ class ApplicationFilter(django_filters.FilterSet):
             return queryset.filter(assigned_to__isnull=True)
         if value.isdigit() and 0 < int(value) <= MAX_ID:
             return queryset.filter(assigned_to_id=int(value))
-        raise ValidationError({"assigned_to": ["Give me, none, or a user id."]})
+        raise ValidationError({"assigned_to": [_("Give me, none, or a user id.")]})
 
 
 class ApplicationListView(generics.ListAPIView):
@@ -131,10 +132,10 @@ class DecisionLetterView(APIView):
     def get(self, request, pk):
         application = selectors.application_get(user=request.user, pk=pk)
         if application.state != Application.State.DECLINED:
-            raise NotFound("Only a declined case has a decision letter.")
+            raise NotFound(_("Only a declined case has a decision letter."))
         letter = getattr(application, "decision_letter", None)  # none yet: not declined, or being produced
         if letter is None:
-            raise Conflict("The decision letter is still being produced; try again in a minute.", state="pending")
+            raise Conflict(_("The decision letter is still being produced; try again in a minute."), state="pending")
         response = FileResponse(letter.file.open("rb"), content_type="application/pdf")
         response["Content-Disposition"] = 'attachment; filename="%s-decision.pdf"' % application.reference
         return response

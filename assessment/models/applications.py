@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django_fsm import GET_STATE, ConcurrentTransitionMixin, FSMField, transition
+from django.utils.translation import gettext as _, gettext_lazy
 
 from accounts.models import Organisation
 from credentials.models import Assessment, MicroCredential
@@ -14,23 +15,23 @@ from .. import clock
 
 class Application(ConcurrentTransitionMixin, models.Model):
     class Kind(models.TextChoices):
-        INITIAL = "initial", "Initial assessment"
-        REVIEW = "review", "Periodic review"
+        INITIAL = "initial", gettext_lazy("Initial assessment")
+        REVIEW = "review", gettext_lazy("Periodic review")
 
     class State(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SUBMITTED = "submitted", "Submitted"
-        IN_REVIEW = "in_review", "In review"
-        AWAITING_PROVIDER = "awaiting_provider", "Awaiting provider"
-        RECOMMENDED = "recommended", "Recommended"
-        APPROVED = "approved", "Approved"
-        DECLINED = "declined", "Declined"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+        DRAFT = "draft", gettext_lazy("Draft")
+        SUBMITTED = "submitted", gettext_lazy("Submitted")
+        IN_REVIEW = "in_review", gettext_lazy("In review")
+        AWAITING_PROVIDER = "awaiting_provider", gettext_lazy("Awaiting provider")
+        RECOMMENDED = "recommended", gettext_lazy("Recommended")
+        APPROVED = "approved", gettext_lazy("Approved")
+        DECLINED = "declined", gettext_lazy("Declined")
+        WITHDRAWN = "withdrawn", gettext_lazy("Withdrawn")
 
     class Declaration(models.TextChoices):
-        CONTINUE = "continue", "Continue unchanged"
-        CHANGE = "change", "Continue with changes"
-        DISCONTINUE = "discontinue", "Discontinue"
+        CONTINUE = "continue", gettext_lazy("Continue unchanged")
+        CHANGE = "change", gettext_lazy("Continue with changes")
+        DISCONTINUE = "discontinue", gettext_lazy("Discontinue")
 
     CLOSED_STATES = (State.APPROVED, State.DECLINED, State.WITHDRAWN)
     # With the agency: the clock runs (or is paused) in these.
@@ -135,7 +136,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
     def __str__(self):
         if self.reference:
             return self.reference
-        return ("Draft review #%s" if self.is_review else "Draft application #%s") % self.pk
+        return (_("Draft review #%s") if self.is_review else _("Draft application #%s")) % self.pk
 
     # The transitions: the services lock the row, check who acts, then call these. Claim
     # is a conditional UPDATE in its service (exactly one of simultaneous claims wins); the
@@ -252,16 +253,16 @@ class ApplicationEvent(models.Model):
 
     # The history's words for each action; an action without one shows its own name.
     ACTION_LABELS = {
-        "create": "Draft started",
-        "submit": "Submitted",
-        "withdraw": "Withdrawn",
-        "claim": "Claimed",
-        "assign": "Assigned",
-        "request-info": "Information requested",
-        "respond": "Provider answered",
-        "recommend": "Recommended",
-        "return": "Returned to the assessor",
-        "sign-off": "Signed off",
+        "create": gettext_lazy("Draft started"),
+        "submit": gettext_lazy("Submitted"),
+        "withdraw": gettext_lazy("Withdrawn"),
+        "claim": gettext_lazy("Claimed"),
+        "assign": gettext_lazy("Assigned"),
+        "request-info": gettext_lazy("Information requested"),
+        "respond": gettext_lazy("Provider answered"),
+        "recommend": gettext_lazy("Recommended"),
+        "return": gettext_lazy("Returned to the assessor"),
+        "sign-off": gettext_lazy("Signed off"),
     }
 
     class Meta:

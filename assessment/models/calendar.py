@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 
 class ClosureDay(models.Model):
@@ -10,8 +11,8 @@ class ClosureDay(models.Model):
     date = models.DateField(
         unique=True,
         help_text=(
-            "A weekday the agency is closed. Ontario public holidays are already excluded; "
-            "changing closure days recomputes the clocks of open cases only, never decided ones."
+            gettext_lazy("A weekday the agency is closed. Ontario public holidays are already excluded; "
+            "changing closure days recomputes the clocks of open cases only, never decided ones.")
         ),
     )
     reason = models.CharField(max_length=200)

@@ -4,6 +4,7 @@ assessors' recommendations and their sign-off, staff notes and a decline's lette
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext as _, gettext_lazy
 
 from credentials.models import Assessment, Level, TransferCategory
 
@@ -17,7 +18,7 @@ class InformationRequest(models.Model):
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="information_requests")
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField(default=timezone.now)
-    requested_on = models.DateField(help_text="The agency's date of the request: the pause starts after it.")
+    requested_on = models.DateField(help_text=gettext_lazy("The agency's date of the request: the pause starts after it."))
     message = models.TextField()
     responded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -51,8 +52,8 @@ class Recommendation(models.Model):
     needs its own sign-off."""
 
     class Outcome(models.TextChoices):
-        APPROVE = "approve", "Approve"
-        DECLINE = "decline", "Decline"
+        APPROVE = "approve", gettext_lazy("Approve")
+        DECLINE = "decline", gettext_lazy("Decline")
 
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="recommendations")
     outcome = models.CharField(max_length=10, choices=Outcome.choices)
@@ -146,4 +147,4 @@ class DecisionLetter(models.Model):
         ordering = ["application_id"]
 
     def __str__(self):
-        return "Decision letter of %s" % self.application
+        return _("Decision letter of %s") % self.application

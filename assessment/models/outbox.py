@@ -5,6 +5,7 @@ import uuid
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 
 class OutboxMessage(models.Model):
@@ -17,13 +18,13 @@ class OutboxMessage(models.Model):
     retry never touches another's. The same key never makes a second message to anyone."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        SENDING = "sending", "Sending"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
+        PENDING = "pending", gettext_lazy("Pending")
+        SENDING = "sending", gettext_lazy("Sending")
+        SENT = "sent", gettext_lazy("Sent")
+        FAILED = "failed", gettext_lazy("Failed")
         # A sender stopped between its claim and its outcome: the server may or may not have
         # the message. Never sent again automatically; a person decides (the admin's action).
-        UNCERTAIN = "uncertain", "Uncertain (check, then resend)"
+        UNCERTAIN = "uncertain", gettext_lazy("Uncertain (check, then resend)")
 
     # Looked up by the unique (key, recipient) index, whose leading column is the key.
     key = models.CharField(max_length=200)

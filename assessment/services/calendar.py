@@ -3,6 +3,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from ..calendar import calendar_changed
 from ..models import (
@@ -41,6 +42,6 @@ def closure_day_update(*, closure_day: ClosureDay, date, reason) -> ClosureDay:
 @transaction.atomic
 def closure_day_delete(*, closure_day: ClosureDay) -> None:
     if closure_day.pk is None:
-        raise ValidationError("This closure day is not saved.")
+        raise ValidationError(_("This closure day is not saved."))
     closure_day.delete()
     closure_day_changed()

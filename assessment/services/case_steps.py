@@ -4,6 +4,7 @@ the case's history in the same transaction."""
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
 from config.errors import TransitionNotAllowed
@@ -31,7 +32,8 @@ def case_locked(application):
 def state_check(application, transition, what):
     if not can_proceed(transition):
         raise TransitionNotAllowed(
-            "%s is not possible while the application is %s." % (what, application.get_state_display().lower()),
+            _("%(action)s is not possible while the application is %(state)s.")
+            % {"action": what, "state": application.get_state_display().lower()},
             state=application.state,
         )
 

@@ -6,6 +6,7 @@ import logging
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.permissions import is_approver, is_assessor
 from config.errors import NotPermitted
@@ -36,11 +37,11 @@ def _recommendation_checked(data):
     (checked as the register checks them when it issues or renews) and rationale."""
     outcome = data.get("outcome")
     if outcome not in Recommendation.Outcome.values:
-        raise ValidationError({"outcome": ["Choose approve or decline."]})
+        raise ValidationError({"outcome": [_("Choose approve or decline.")]})
     if outcome == Recommendation.Outcome.DECLINE:
         reasons = (data.get("reasons") or "").strip()
         if not reasons:
-            raise ValidationError({"reasons": ["Give the reasons for declining."]})
+            raise ValidationError({"reasons": [_("Give the reasons for declining.")]})
         return {"outcome": outcome, "reasons": reasons}
     errors, terms = {}, {}
     try:
@@ -52,7 +53,7 @@ def _recommendation_checked(data):
         errors = error.message_dict
     rationale = (data.get("rationale") or "").strip()
     if not rationale:
-        errors["rationale"] = ["Explain the level and credit."]
+        errors["rationale"] = [_("Explain the level and credit.")]
     if errors:
         raise ValidationError(errors)
     return {"outcome": outcome, "rationale": rationale, **terms}
@@ -66,11 +67,11 @@ def application_recommend(*, actor, application, data):
     `subject_area`, `rationale` (and optionally `review_period_months`), or "decline" with
     `reasons`."""
     if not is_assessor(actor):
-        raise NotPermitted("Only the assigned assessor may recommend.")
+        raise NotPermitted(_("Only the assigned assessor may recommend."))
     application = case_locked(application)
-    state_check(application, application.recommend, "Recommending")
+    state_check(application, application.recommend, _("Recommending"))
     if not can.can_recommend(actor, application):
-        raise NotPermitted("Only the assigned assessor may recommend.")
+        raise NotPermitted(_("Only the assigned assessor may recommend."))
     fields = _recommendation_checked(data)
     recommendation = Recommendation.objects.create(application=application, recommended_by=actor, **fields)
     from_state = application.state
@@ -99,10 +100,10 @@ def application_return(*, actor, application, comment):
     """recommended → in_review, by an approver: the assessor's next recommendation needs a
     new sign-off."""
     if not can.can_return(actor, application):
-        raise NotPermitted("Only approvers may return a recommendation.")
+        raise NotPermitted(_("Only approvers may return a recommendation."))
     application = case_locked(application)
-    state_check(application, application.return_to_review, "Returning")
-    comment = required_text(comment, "comment", "Tell the assessor what to reconsider.")
+    state_check(application, application.return_to_review, _("Returning"))
+    comment = required_text(comment, "comment", _("Tell the assessor what to reconsider."))
     recommendation = _pending_recommendation(application)
     recommendation.returned_by = actor
     recommendation.returned_at = timezone.now()
@@ -124,12 +125,12 @@ def application_sign_off(*, actor, application, comment=""):
     also a database constraint). An approval enters the register (`assessment_issue`, which
     also queues the letter)."""
     if not is_approver(actor):
-        raise NotPermitted("Only approvers may sign off.")
+        raise NotPermitted(_("Only approvers may sign off."))
     application = case_locked(application)
-    state_check(application, application.approve, "Signing off")
+    state_check(application, application.approve, _("Signing off"))
     recommendation = _pending_recommendation(application)
     if recommendation.recommended_by_id == actor.pk:
-        raise NotPermitted("You made this recommendation; another approver must sign it off.")
+        raise NotPermitted(_("You made this recommendation; another approver must sign it off."))
     now = timezone.now()
     recommendation.signed_off_by = actor
     recommendation.signed_off_at = now

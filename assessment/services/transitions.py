@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_fsm import can_proceed
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.permissions import is_assessor, is_provider
@@ -42,15 +43,15 @@ State = Application.State
 def _not_own(actor, what) -> NotPermitted:
     """The refusal when the permissions predicate said no: another provider's, or no provider."""
     if is_provider(actor):
-        return NotPermitted("This belongs to another provider.")
-    return NotPermitted("Only the provider's own staff may %s." % what)
+        return NotPermitted(_("This belongs to another provider."))
+    return NotPermitted(_("Only the provider's own staff may %(action)s.") % {"action": what})
 
 
 @transaction.atomic
 def application_create(*, actor, microcredential):
     """Open a draft application (kind `initial`) about one of the provider's micro-credentials."""
     if not is_own_microcredential(actor, microcredential):
-        raise _not_own(actor, "apply for its assessment")
+        raise _not_own(actor, _("apply for its assessment"))
     # Serialises two clicks on "Apply" so the one-open-case rule answers 409, not a 500.
     MicroCredential.objects.select_for_update().filter(pk=microcredential.pk).first()
     open_case = (
@@ -60,13 +61,13 @@ def application_create(*, actor, microcredential):
     )
     if open_case is not None and open_case.is_review:
         raise Conflict(
-            "This micro-credential's periodic review is open (%s): declare any changes there "
-            "instead of applying again." % (open_case.reference or "a draft waiting for you"),
+            _("This micro-credential's periodic review is open (%s): declare any changes there "
+            "instead of applying again.") % (open_case.reference or _("a draft waiting for you")),
             application=open_case.pk,
         )
     if open_case is not None:
         raise Conflict(
-            "An application about this micro-credential is already open (%s)." % open_case,
+            _("An application about this micro-credential is already open (%s).") % open_case,
             application=open_case.pk,
         )
     in_force = _assessment_in_force(microcredential)
@@ -81,7 +82,7 @@ def application_create(*, actor, microcredential):
                 created_by=actor,
             )
     except IntegrityError:
-        raise Conflict("An application about this micro-credential is already open.") from None
+        raise Conflict(_("An application about this micro-credential is already open.")) from None
     event_write(application, actor=actor, action="create", from_state="")
     return application
 
@@ -99,41 +100,42 @@ def _assessed_already(assessment):
     """Why a second initial application is refused, pointing to what the provider can do."""
     if assessment.status == Assessment.Status.EXPIRING:
         return (
-            "This micro-credential already holds assessment %s, honoured until %s after you "
-            "discontinued it. Apply again once that date has passed."
-            % (assessment.reference, assessment.current_until.isoformat())
+            _("This micro-credential already holds assessment %(reference)s, honoured until %(date)s after you "
+              "discontinued it. Apply again once that date has passed.")
+            % {"reference": assessment.reference, "date": assessment.current_until.isoformat()}
         )
     opens_on = assessment.review_due_date - dt.timedelta(days=settings.REVIEW_OPENS_DAYS_BEFORE)
-    opens = ("which opens on %s" % opens_on.isoformat() if opens_on > clock.agency_date(timezone.now())
-             else "which the agency opens for you with its next daily run")
+    opens = (_("which opens on %(date)s") % {"date": opens_on.isoformat()}
+             if opens_on > clock.agency_date(timezone.now())
+             else _("which the agency opens for you with its next daily run"))
     return (
-        "This micro-credential already holds assessment %s, current until its periodic review "
-        "(due %s). Changes go through that review, %s; a new application is not needed."
-        % (assessment.reference, assessment.review_due_date.isoformat(), opens)
+        _("This micro-credential already holds assessment %(reference)s, current until its periodic review "
+          "(due %(due)s). Changes go through that review, %(opens)s; a new application is not needed.")
+        % {"reference": assessment.reference, "due": assessment.review_due_date.isoformat(), "opens": opens}
     )
 
 
 def _review_declaration_checked(application, declaration, summary):
     """A review case's submission says what happens next (docs/rules.md, "Periodic review")."""
     if declaration not in Application.Declaration.values:
-        raise ValidationError({"declaration": ["Declare continue, change or discontinue."]})
+        raise ValidationError({"declaration": [_("Declare continue, change or discontinue.")]})
     summary = required_text(
         summary, "summary",
-        "Summarise the year: what changed, or confirm that nothing did, or why it is discontinued.",
+        _("Summarise the year: what changed, or confirm that nothing did, or why it is discontinued."),
     )
     assessment = application.reviewed_assessment
     if assessment.status != Assessment.Status.CURRENT:
         raise TransitionNotAllowed(
-            "%s is %s; only a current assessment can be reviewed."
-            % (assessment.reference, assessment.get_status_display().lower()),
+            _("%(reference)s is %(status)s; only a current assessment can be reviewed.")
+            % {"reference": assessment.reference, "status": assessment.get_status_display().lower()},
             state=application.state,
         )
     if declaration == Application.Declaration.CONTINUE:
         changed = microcredential_changes_since(assessment)
         if changed:
             raise ValidationError({"declaration": [
-                "The description changed since the assessment (%s): declare change, so the agency "
-                "looks at what changed." % ", ".join(LABELS.get(name, name.replace("_", " ")) for name in changed)
+                _("The description changed since the assessment (%s): declare change, so the agency "
+                "looks at what changed.") % ", ".join(LABELS.get(name, name.replace("_", " ")) for name in changed)
             ]})
     return declaration, summary
 
@@ -149,10 +151,10 @@ def application_submit(*, actor, application, declaration="", summary=""):
         .select_related("microcredential", "reviewed_assessment").get(pk=application.pk)
     )
     if not can.can_submit(actor, application):
-        raise _not_own(actor, "submit this application")
+        raise _not_own(actor, _("submit this application"))
     if not can_proceed(application.submit):
         raise TransitionNotAllowed(
-            "Only a draft can be submitted; this application is %s." % application.get_state_display().lower(),
+            _("Only a draft can be submitted; this application is %s.") % application.get_state_display().lower(),
             state=application.state,
         )
     if application.is_review:
@@ -168,7 +170,7 @@ def application_submit(*, actor, application, declaration="", summary=""):
         missing, problems = [], {}
     if missing:
         raise DomainError(
-            "Complete these before submitting: %s." % ", ".join(LABELS[name] for name in missing),
+            _("Complete these before submitting: %s.") % ", ".join(LABELS[name] for name in missing),
             missing_required=missing,
         )
     if problems:
@@ -204,9 +206,9 @@ def application_withdraw(*, actor, application, reason):
     """Any open state (or a draft) → withdrawn, by the provider; the clock stops."""
     application = case_locked(application)
     if not can.can_withdraw(actor, application):
-        raise NotPermitted("Only the provider's own staff may withdraw this application.")
-    state_check(application, application.withdraw, "Withdrawing")
-    reason = required_text(reason, "reason", "Say why the application is withdrawn.")
+        raise NotPermitted(_("Only the provider's own staff may withdraw this application."))
+    state_check(application, application.withdraw, _("Withdrawing"))
+    reason = required_text(reason, "reason", _("Say why the application is withdrawn."))
     from_state = application.state
     application.withdraw()
     application.withdrawn_at = timezone.now()
@@ -224,7 +226,7 @@ def application_claim(*, actor, application):
     One conditional UPDATE: of simultaneous claims exactly one matches the row (PostgreSQL
     re-reads the WHERE after the winner's commit), the others get 409."""
     if not can.can_claim(actor, application):
-        raise NotPermitted("Only assessors and approvers may claim applications.")
+        raise NotPermitted(_("Only assessors and approvers may claim applications."))
     won = Application.objects.filter(
         pk=application.pk, state=State.SUBMITTED, assigned_to__isnull=True
     ).update(state=State.IN_REVIEW, assigned_to=actor)
@@ -232,11 +234,11 @@ def application_claim(*, actor, application):
     if not won:
         if application.assigned_to_id is not None:
             raise TransitionNotAllowed(
-                "%s already has this application." % application.assigned_to.get_full_name(),
+                _("%(name)s already has this application.") % {"name": application.assigned_to.get_full_name()},
                 state=application.state,
             )
         raise TransitionNotAllowed(
-            "Only a submitted application can be claimed; this one is %s." % application.get_state_display().lower(),
+            _("Only a submitted application can be claimed; this one is %s.") % application.get_state_display().lower(),
             state=application.state,
         )
     clock_refresh(application)
@@ -249,16 +251,16 @@ def application_claim(*, actor, application):
 def application_assign(*, actor, application, assessor, reason):
     """An approver sets or changes the assessor; a submitted case goes into review."""
     if not can.can_assign(actor, application):
-        raise NotPermitted("Only approvers may assign applications.")
+        raise NotPermitted(_("Only approvers may assign applications."))
     application = case_locked(application)
-    state_check(application, application.assign, "Assigning")
+    state_check(application, application.assign, _("Assigning"))
     if not isinstance(assessor, User):
         assessor = User.objects.filter(pk=assessor).first()
     if assessor is None or not is_assessor(assessor):
-        raise ValidationError({"assessor": ["Choose an active assessor or approver."]})
+        raise ValidationError({"assessor": [_("Choose an active assessor or approver.")]})
     if assessor.pk == application.assigned_to_id:
-        raise ValidationError({"assessor": ["%s already has this application." % assessor.get_full_name()]})
-    reason = required_text(reason, "reason", "Say why the application is assigned.")
+        raise ValidationError({"assessor": [_("%(name)s already has this application.") % {"name": assessor.get_full_name()}]})
+    reason = required_text(reason, "reason", _("Say why the application is assigned."))
     from_state = application.state
     application.assign()
     application.assigned_to = assessor
@@ -273,12 +275,12 @@ def application_assign(*, actor, application, assessor, reason):
 def application_request_info(*, actor, application, message):
     """in_review → awaiting_provider: the clock pauses and the provider may edit again."""
     if not is_assessor(actor):
-        raise NotPermitted("Only the assigned assessor may request information.")
+        raise NotPermitted(_("Only the assigned assessor may request information."))
     application = case_locked(application)
-    state_check(application, application.request_info, "Requesting information")
+    state_check(application, application.request_info, _("Requesting information"))
     if not can.can_request_info(actor, application):
-        raise NotPermitted("Only the assigned assessor may request information.")
-    message = required_text(message, "message", "Write what the provider should send or explain.")
+        raise NotPermitted(_("Only the assigned assessor may request information."))
+    message = required_text(message, "message", _("Write what the provider should send or explain."))
     now = timezone.now()
     request = InformationRequest.objects.create(
         application=application, requested_by=actor, requested_at=now,
@@ -299,13 +301,13 @@ def application_respond(*, actor, application, message):
     """awaiting_provider → in_review: the clock runs again and the description is frozen again."""
     application = case_locked(application)
     if not can.can_respond(actor, application):
-        raise NotPermitted("Only the provider's own staff may answer.")
-    state_check(application, application.respond, "Answering")
-    message = required_text(message, "message", "Write your answer to the agency's request.")
+        raise NotPermitted(_("Only the provider's own staff may answer."))
+    state_check(application, application.respond, _("Answering"))
+    message = required_text(message, "message", _("Write your answer to the agency's request."))
     missing, problems = submission_problems(application.microcredential)
     if missing:
         raise DomainError(
-            "Complete these before answering: %s." % ", ".join(LABELS[name] for name in missing),
+            _("Complete these before answering: %s.") % ", ".join(LABELS[name] for name in missing),
             missing_required=missing,
         )
     if problems:
@@ -333,6 +335,6 @@ def application_respond(*, actor, application, message):
 @transaction.atomic
 def internal_note_add(*, actor, application, text) -> InternalNote:
     if not can.can_add_internal_note(actor, application):
-        raise NotPermitted("Only agency staff may write internal notes.")
-    text = required_text(text, "text", "Write the note.")
+        raise NotPermitted(_("Only agency staff may write internal notes."))
+    text = required_text(text, "text", _("Write the note."))
     return InternalNote.objects.create(application=application, author=actor, text=text)

@@ -6,6 +6,7 @@ built on it (dependencies point assessment → credentials → accounts).
 
 from django import template
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .. import clock, selectors
 from ..calendar import agency_calendar
@@ -21,10 +22,10 @@ def start_cases(user, which):
     cases assigned to this person)."""
     if which == "sign-off":
         cases = selectors.waiting_for_sign_off(user=user)
-        empty = "No recommendations are waiting for your sign-off."
+        empty = _("No recommendations are waiting for your sign-off.")
     else:
         cases = selectors.queue(user=user, tab="mine")
-        empty = "No open cases are assigned to you. Claim one from the queue."
+        empty = _("No open cases are assigned to you. Claim one from the queue.")
     shown = list(cases[:SHOWN + 1])  # one more than shown says whether there are more, without a count
     today, calendar = clock.agency_date(timezone.now()), agency_calendar()
     return {
