@@ -5,7 +5,8 @@ from django.contrib.auth.forms import AdminPasswordChangeForm, ReadOnlyPasswordH
 from django.contrib.auth.views import redirect_to_login
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext as _, gettext_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from knox.models import AuthToken
 

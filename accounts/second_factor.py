@@ -15,7 +15,8 @@ import binascii
 import segno
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.translation import gettext as _, gettext_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import permissions

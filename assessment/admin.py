@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.db import transaction
-from django.utils.translation import gettext as _, gettext_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from config.admin import ReadOnlyAdmin
 

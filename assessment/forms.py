@@ -4,7 +4,8 @@ from decimal import Decimal
 
 from django import forms
 from django.conf import settings
-from django.utils.translation import gettext as _, gettext_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from config.forms import OntarioFormMixin

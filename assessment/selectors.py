@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch
 from django.http import Http404
-from django.utils.translation import gettext as _, ngettext
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import User
 from accounts.permissions import is_agency_staff, is_approver, is_provider

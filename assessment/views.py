@@ -11,8 +11,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
-from django.utils.translation import gettext as _, gettext_lazy
 
 from accounts.models import Organisation
 from accounts.permissions import is_agency_staff, is_approver, is_assessor, is_provider

@@ -11,6 +11,9 @@ import datetime as dt
 import io
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from config.errors import DomainError
 from config.spreadsheet_csv import csv_text
 
@@ -24,7 +27,7 @@ MAX_ROWS = 1000
 MAX_BYTES = 256 * 1024
 
 BAD_DATE = "invalid_completed_on"
-RESULT_PROBLEMS = {**PROBLEMS, BAD_DATE: "The completion date is not a date in the form YYYY-MM-DD."}
+RESULT_PROBLEMS = {**PROBLEMS, BAD_DATE: gettext_lazy("The completion date is not a date in the form YYYY-MM-DD.")}
 
 CODE_HEADERS = {"code", "codes", "verification code", "verification_code", "verificationcode"}
 DATE_HEADERS = {"completed_on", "completed on", "completed", "completion date", "completion_date", "date completed"}
@@ -62,28 +65,29 @@ def codes_from_csv(data: bytes) -> list[BulkItem]:
     """The rows of an uploaded CSV, or BulkFileRejected saying why the file cannot be read."""
     if len(data) > MAX_BYTES:
         raise BulkFileRejected(
-            "The file is larger than %d KB. Split it: at most %d codes a file." % (MAX_BYTES // 1024, MAX_ROWS))
+            _("The file is larger than %(size)d KB. Split it: at most %(rows)d codes a file.")
+            % {"size": MAX_BYTES // 1024, "rows": MAX_ROWS})
     if data.startswith(b"%PDF-"):
-        raise BulkFileRejected("This is a PDF. To check a letter, use the letter check; here, upload a CSV of codes.")
+        raise BulkFileRejected(_("This is a PDF. To check a letter, use the letter check; here, upload a CSV of codes."))
     if b"\x00" in data:
-        raise BulkFileRejected("This is not a text file (it holds binary data). Save the list as CSV and upload that.")
+        raise BulkFileRejected(_("This is not a text file (it holds binary data). Save the list as CSV and upload that."))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise BulkFileRejected(
-            "The file is not UTF-8 text. In a spreadsheet, save it as \u201cCSV UTF-8\u201d and upload that."
+            _("The file is not UTF-8 text. In a spreadsheet, save it as \u201cCSV UTF-8\u201d and upload that.")
         ) from None
     rows = _rows(text)
     if not rows:
-        raise BulkFileRejected("The file holds no codes. Put one verification code on each row.")
+        raise BulkFileRejected(_("The file holds no codes. Put one verification code on each row."))
     code_column, date_column, first = _layout(rows[0][1])
     if first == 1:
         rows = rows[1:]
     if len(rows) > MAX_ROWS:
-        raise BulkFileRejected("The file has %d rows of codes; at most %d a file. Split it and upload each part."
-                               % (len(rows), MAX_ROWS))
+        raise BulkFileRejected(_("The file has %(count)d rows of codes; at most %(rows)d a file. Split it and upload "
+                                 "each part.") % {"count": len(rows), "rows": MAX_ROWS})
     if not rows:
-        raise BulkFileRejected("The file has a header but no codes under it.")
+        raise BulkFileRejected(_("The file has a header but no codes under it."))
     items = []
     for number, cells in rows:
         code = cells[code_column].strip() if code_column < len(cells) else ""
@@ -91,8 +95,8 @@ def codes_from_csv(data: bytes) -> list[BulkItem]:
         items.append(BulkItem(number, code[:100], _date(date_text), date_text[:40]))
     if not any(verification_code_normalise(item.code) for item in items):
         raise BulkFileRejected(
-            "No row of this file starts with a verification code (16 letters and digits, e.g. "
-            "K7QF-3MZP-9WXA-C2HD). Put one code on each row, in the first column or under a “code” header."
+            _("No row of this file starts with a verification code (16 letters and digits, e.g. "
+            "K7QF-3MZP-9WXA-C2HD). Put one code on each row, in the first column or under a “code” header.")
         )
     return items
 
@@ -110,7 +114,7 @@ def _rows(text):
             if any(cell.strip() for cell in cells)
         ]
     except csv.Error as error:
-        raise BulkFileRejected("The file is not a CSV this service can read (%s)." % error) from None
+        raise BulkFileRejected(_("The file is not a CSV this service can read (%s).") % error) from None
 
 
 def _layout(cells):

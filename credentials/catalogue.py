@@ -9,6 +9,7 @@ import io
 import json
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from config.input_guards import text_problem
 from config.parsers import JSON_MAX_DEPTH, json_depth_exceeds
@@ -61,13 +62,13 @@ def _reject(message, problems=None):
 
 def _decode(raw):
     if b"\x00" in raw[:4096]:
-        _reject("This file is not a CSV or JSON text file. Save your spreadsheet as \"CSV UTF-8\" and upload that.")
+        _reject(_("This file is not a CSV or JSON text file. Save your spreadsheet as \"CSV UTF-8\" and upload that."))
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         _reject(
-            "The file is not in UTF-8 (a character near byte %d could not be read). "
-            "In your spreadsheet, save as \"CSV UTF-8\" and upload again." % error.start
+            _("The file is not in UTF-8 (a character near byte %d could not be read). "
+            "In your spreadsheet, save as \"CSV UTF-8\" and upload again.") % error.start
         )
 
 
@@ -81,12 +82,12 @@ def _csv_rows(text):
         header = [(name or "").strip() for name in header]
         reader.fieldnames = header
         if "title" not in header:
-            _reject("The first line must name the columns, including \"title\". Start from the template.")
+            _reject(_("The first line must name the columns, including \"title\". Start from the template."))
         unknown = [name for name in header if name not in CONTRACT_FIELDS]
         if unknown:
-            _reject("Some columns are not micro-credential fields.",
-                    [{"row": 1, "field": name or None, "problem": "This column is not a field we know; "
-                      "use the template's column names."} for name in unknown])
+            _reject(_("Some columns are not micro-credential fields."),
+                    [{"row": 1, "field": name or None, "problem": _("This column is not a field we know; "
+                      "use the template's column names.")} for name in unknown])
         rows = []
         for record in reader:
             if len(rows) >= settings.CATALOGUE_IMPORT_MAX_ROWS:
@@ -94,7 +95,7 @@ def _csv_rows(text):
             line = reader.line_num
             if None in record:
                 rows.append((line, {}, [{"row": line, "field": None,
-                                         "problem": "This row has more cells than there are columns."}]))
+                                         "problem": _("This row has more cells than there are columns.")}]))
                 continue
             if not any((value or "").strip() for value in record.values()):
                 continue  # blank lines at the end of a spreadsheet export
@@ -112,29 +113,29 @@ def _csv_rows(text):
             rows.append((line, data, problems))
         return rows
     except csv.Error as error:
-        _reject("The file could not be read as CSV (%s). Save it as \"CSV UTF-8\" and try again." % error)
+        _reject(_("The file could not be read as CSV (%s). Save it as \"CSV UTF-8\" and try again.") % error)
 
 
 def _json_rows(text):
     if json_depth_exceeds(text):
-        _reject("The file is not a catalogue: its JSON is nested more than %d levels deep." % JSON_MAX_DEPTH)
+        _reject(_("The file is not a catalogue: its JSON is nested more than %d levels deep.") % JSON_MAX_DEPTH)
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
-        _reject("The file is not valid JSON (%s)." % error.msg)
+        _reject(_("The file is not valid JSON (%s).") % error.msg)
     if isinstance(document, dict) and isinstance(document.get("microcredentials"), list):
         document = document["microcredentials"]
     if not isinstance(document, list):
-        _reject("A JSON catalogue must be a list of micro-credentials, e.g. [{\"title\": ...}, ...].")
+        _reject(_("A JSON catalogue must be a list of micro-credentials, e.g. [{\"title\": ...}, ...]."))
     if len(document) > settings.CATALOGUE_IMPORT_MAX_ROWS:
         _too_many()
     rows = []
     for number, item in enumerate(document, start=1):
         if not isinstance(item, dict):
             rows.append((number, {}, [{"row": number, "field": None,
-                                       "problem": "Each item must be an object of field names and values."}]))
+                                       "problem": _("Each item must be an object of field names and values.")}]))
             continue
-        problems = [{"row": number, "field": str(name), "problem": "This is not a field we know."}
+        problems = [{"row": number, "field": str(name), "problem": _("This is not a field we know.")}
                     for name in item if name not in CONTRACT_FIELDS]
         data = {}
         for name, value in item.items():
@@ -159,24 +160,24 @@ def _cell_problem(texts):
         if problem:
             return problem
     if any(starts_like_formula(text) for text in texts):
-        return ("This cell starts like a spreadsheet formula (=, +, -, @, even after spaces). Remove the "
-                "leading character or put the text in words.")
+        return (_("This cell starts like a spreadsheet formula (=, +, -, @, even after spaces). Remove the "
+                "leading character or put the text in words."))
     return None
 
 
 def _too_many():
-    _reject("The file has more than %s micro-credentials. Split it into smaller files."
+    _reject(_("The file has more than %s micro-credentials. Split it into smaller files.")
             % format(settings.CATALOGUE_IMPORT_MAX_ROWS, ","))
 
 
 def read(upload):
     """[(row number, field dict, [problems])] from an uploaded CSV or JSON file."""
     if upload.size > settings.CATALOGUE_IMPORT_MAX_BYTES:
-        _reject("The file is larger than %d MB. Split it into smaller files."
+        _reject(_("The file is larger than %d MB. Split it into smaller files.")
                 % (settings.CATALOGUE_IMPORT_MAX_BYTES // (1024 * 1024)))
     raw = upload.read()
     if not raw.strip():
-        _reject("The file is empty.")
+        _reject(_("The file is empty."))
     text = _decode(raw)
     # Judged by the content, not the name: JSON starts with a bracket or brace.
     if text.lstrip()[:1] in ("[", "{"):
@@ -199,7 +200,7 @@ def import_catalogue(*, actor, provider, upload):
     """Validate every row, then store all as drafts or nothing; returns the drafts."""
     rows = read(upload)
     if not rows:
-        _reject("The file has no micro-credentials in it, only the column names.")
+        _reject(_("The file has no micro-credentials in it, only the column names."))
     serializer = MicroCredentialSerializer(data=[data for _, data, _ in rows], many=True)
     serializer.is_valid()
     problems = []
@@ -212,7 +213,7 @@ def import_catalogue(*, actor, provider, upload):
             problems.append({"row": row, "field": field or None, "problem": message})
     if problems:
         problems.sort(key=lambda p: (p["row"] or 0, CONTRACT_FIELDS.index(p["field"]) if p["field"] in CONTRACT_FIELDS else 99))
-        _reject("Nothing was imported: correct the rows listed and upload the file again.", problems)
+        _reject(_("Nothing was imported: correct the rows listed and upload the file again."), problems)
     items = [(row, _to_service(data)) for (row, _, _), data in zip(rows, serializer.validated_data, strict=True)]
     return microcredentials_import(actor=actor, provider=provider, items=items)
 

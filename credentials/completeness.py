@@ -4,6 +4,8 @@ The API, the provider's live meter, the assessor's page and `application_submit`
 `completeness(microcredential)`; nothing else counts fields.
 """
 
+from django.utils.translation import gettext_lazy
+
 from .models import title_problem
 
 # The elements docs/rules.md requires before submission, by contract field name, in form order.
@@ -45,34 +47,34 @@ RECOMMENDED = [
 REQUIRED_SHARE = 80
 
 LABELS = {
-    "title": "Title",
-    "description": "Description",
-    "learning_outcomes": "Learning outcomes",
-    "learner_effort_hours": "Learner effort (hours)",
-    "proposed_level": "Proposed level",
-    "proposed_credits": "Proposed credits",
-    "field_of_study": "Field of study",
-    "assessment_types": "Assessment types",
-    "assessment_description": "Assessment description",
-    "delivery_mode": "Delivery mode",
-    "languages": "Languages of instruction",
-    "prerequisites": "Prerequisites",
-    "quality_assurance": "Quality assurance",
-    "evidence_of_need": "Evidence of need",
-    "title_fr": "Title in French",
-    "description_fr": "Description in French",
-    "learning_outcomes_fr": "Learning outcomes in French",
-    "contact_hours": "Contact hours",
-    "skills": "Skills and competencies",
-    "stackability": "Stackability",
-    "industry_partners": "Industry partners",
-    "professional_recognition": "Professional recognition",
-    "identity_verification": "Identity verification",
-    "price_cad": "Price (CAD)",
-    "url": "Web page",
-    "starts_on": "Start date",
-    "ends_on": "End date",
-    "credential_expiry": "Credential expiry",
+    "title": gettext_lazy("Title"),
+    "description": gettext_lazy("Description"),
+    "learning_outcomes": gettext_lazy("Learning outcomes"),
+    "learner_effort_hours": gettext_lazy("Learner effort (hours)"),
+    "proposed_level": gettext_lazy("Proposed level"),
+    "proposed_credits": gettext_lazy("Proposed credits"),
+    "field_of_study": gettext_lazy("Field of study"),
+    "assessment_types": gettext_lazy("Assessment types"),
+    "assessment_description": gettext_lazy("Assessment description"),
+    "delivery_mode": gettext_lazy("Delivery mode"),
+    "languages": gettext_lazy("Languages of instruction"),
+    "prerequisites": gettext_lazy("Prerequisites"),
+    "quality_assurance": gettext_lazy("Quality assurance"),
+    "evidence_of_need": gettext_lazy("Evidence of need"),
+    "title_fr": gettext_lazy("Title in French"),
+    "description_fr": gettext_lazy("Description in French"),
+    "learning_outcomes_fr": gettext_lazy("Learning outcomes in French"),
+    "contact_hours": gettext_lazy("Contact hours"),
+    "skills": gettext_lazy("Skills and competencies"),
+    "stackability": gettext_lazy("Stackability"),
+    "industry_partners": gettext_lazy("Industry partners"),
+    "professional_recognition": gettext_lazy("Professional recognition"),
+    "identity_verification": gettext_lazy("Identity verification"),
+    "price_cad": gettext_lazy("Price (CAD)"),
+    "url": gettext_lazy("Web page"),
+    "starts_on": gettext_lazy("Start date"),
+    "ends_on": gettext_lazy("End date"),
+    "credential_expiry": gettext_lazy("Credential expiry"),
 }
 
 # Foreign keys are judged by their id so that counting never costs a query.

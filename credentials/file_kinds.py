@@ -5,15 +5,16 @@ import zipfile
 
 from django.core.exceptions import SuspiciousFileOperation
 from django.utils.text import get_valid_filename
+from django.utils.translation import gettext_lazy
 
 # (content type, extension, label) for each kind of file the agency accepts.
 PDF = ("application/pdf", "pdf", "PDF")
-PNG = ("image/png", "png", "PNG image")
-JPEG = ("image/jpeg", "jpg", "JPEG image")
-DOCX = ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx", "Word document (DOCX)")
-ODT = ("application/vnd.oasis.opendocument.text", "odt", "OpenDocument text (ODT)")
+PNG = ("image/png", "png", gettext_lazy("PNG image"))
+JPEG = ("image/jpeg", "jpg", gettext_lazy("JPEG image"))
+DOCX = ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx", gettext_lazy("Word document (DOCX)"))
+ODT = ("application/vnd.oasis.opendocument.text", "odt", gettext_lazy("OpenDocument text (ODT)"))
 
-ACCEPTED_LABELS = "PDF, DOCX, ODT, PNG or JPEG"
+ACCEPTED_LABELS = gettext_lazy("PDF, DOCX, ODT, PNG or JPEG")
 KINDS = (PDF, PNG, JPEG, DOCX, ODT)
 
 

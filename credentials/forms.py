@@ -4,6 +4,8 @@ the rules are the model's, applied by the services, and their messages land on t
 from decimal import Decimal
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from config.forms import OntarioFormMixin
 
@@ -37,64 +39,64 @@ class CodesField(forms.CharField):
 
 
 def _level_choices():
-    groups = [("", "Choose a level")]
+    groups = [("", _("Choose a level"))]
     for framework in frameworks_with_levels():
         groups.append((framework.name, [(level.id, "%s – %s" % (level.id, level.name)) for level in framework.levels.all()]))
     return groups
 
 
 def _field_choices():
-    return [("", "Choose a field of study")] + [(f.code, "%s – %s" % (f.code, f.name)) for f in fields_of_study()]
+    return [("", _("Choose a field of study"))] + [(f.code, "%s – %s" % (f.code, f.name)) for f in fields_of_study()]
 
 
 class MicroCredentialForm(OntarioFormMixin, forms.Form):
-    title = forms.CharField(max_length=300, help_text="What a learner will see. Do not call it a degree, diploma, bachelor, master or doctor.")
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), help_text="What the micro-credential covers.")
-    learning_outcomes = LinesField(help_text="One per line: what a learner will be able to do, e.g. \"Build a dashboard that answers a business question\".")
+    title = forms.CharField(max_length=300, help_text=gettext_lazy("What a learner will see. Do not call it a degree, diploma, bachelor, master or doctor."))
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), help_text=gettext_lazy("What the micro-credential covers."))
+    learning_outcomes = LinesField(help_text=gettext_lazy("One per line: what a learner will be able to do, e.g. \"Build a dashboard that answers a business question\"."))
     learner_effort_hours = forms.DecimalField(
-        label="Learner effort (hours)", decimal_places=1, max_digits=7,
-        help_text="Notional learning hours: all study, not only contact time. 10 hours is 1 credit.",
+        label=gettext_lazy("Learner effort (hours)"), decimal_places=1, max_digits=7,
+        help_text=gettext_lazy("Notional learning hours: all study, not only contact time. 10 hours is 1 credit."),
         widget=forms.NumberInput(attrs={"step": "0.5", "min": "0", "class": "ontario-input ontario-input--5-char-width"}),
     )
-    proposed_level = forms.ChoiceField(help_text="The Ontario Qualifications Framework is the agency's default.")
+    proposed_level = forms.ChoiceField(help_text=gettext_lazy("The Ontario Qualifications Framework is the agency's default."))
     proposed_credits = forms.DecimalField(
-        decimal_places=1, max_digits=4, help_text="In steps of 0.5, between 0.5 and 40.",
+        decimal_places=1, max_digits=4, help_text=gettext_lazy("In steps of 0.5, between 0.5 and 40."),
         widget=forms.NumberInput(attrs={"step": "0.5", "min": "0.5", "class": "ontario-input ontario-input--5-char-width"}),
     )
-    field_of_study = forms.ChoiceField(help_text="The ISCED-F 2013 detailed field.")
+    field_of_study = forms.ChoiceField(help_text=gettext_lazy("The ISCED-F 2013 detailed field."))
     assessment_types = forms.MultipleChoiceField(
         choices=[(t, t.capitalize()) for t in ASSESSMENT_TYPES], widget=forms.CheckboxSelectMultiple,
-        help_text="Choose every way learners are assessed.",
+        help_text=gettext_lazy("Choose every way learners are assessed."),
     )
     assessment_description = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), help_text="Weights and the grading scale, e.g. \"Project 70%, quiz 30%; pass at 60%\".",
+        widget=forms.Textarea(attrs={"rows": 3}), help_text=gettext_lazy("Weights and the grading scale, e.g. \"Project 70%, quiz 30%; pass at 60%\"."),
     )
     delivery_mode = forms.ChoiceField(choices=MicroCredential.DeliveryMode.choices, widget=forms.RadioSelect)
     languages = CodesField(
-        label="Languages of instruction",
-        help_text="Two-letter ISO 639-1 codes separated by commas, e.g. \"en, fr\".",
+        label=gettext_lazy("Languages of instruction"),
+        help_text=gettext_lazy("Two-letter ISO 639-1 codes separated by commas, e.g. \"en, fr\"."),
     )
-    prerequisites = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), help_text="Write \"none\" if there are none.")
-    quality_assurance = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), help_text="Your internal process for reviewing this micro-credential.")
-    evidence_of_need = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), help_text="From employers, industry or the community.")
+    prerequisites = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), help_text=gettext_lazy("Write \"none\" if there are none."))
+    quality_assurance = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), help_text=gettext_lazy("Your internal process for reviewing this micro-credential."))
+    evidence_of_need = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), help_text=gettext_lazy("From employers, industry or the community."))
 
     contact_hours = forms.DecimalField(
         decimal_places=1, max_digits=7,
         widget=forms.NumberInput(attrs={"step": "0.5", "min": "0", "class": "ontario-input ontario-input--5-char-width"}),
     )
-    skills = LinesField(label="Skills and competencies", help_text="One per line.")
-    stackability = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), help_text="What it stacks into, if anything.")
+    skills = LinesField(label=gettext_lazy("Skills and competencies"), help_text=gettext_lazy("One per line."))
+    stackability = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), help_text=gettext_lazy("What it stacks into, if anything."))
     industry_partners = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
     professional_recognition = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
-    identity_verification = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), help_text="How you check who sits the assessment.")
+    identity_verification = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), help_text=gettext_lazy("How you check who sits the assessment."))
     price_cad = forms.DecimalField(
-        label="Price (CAD)", decimal_places=2, max_digits=9,
+        label=gettext_lazy("Price (CAD)"), decimal_places=2, max_digits=9,
         widget=forms.NumberInput(attrs={"step": "0.01", "min": "0", "class": "ontario-input ontario-input--10-char-width"}),
     )
-    url = forms.URLField(label="Web page", max_length=500, assume_scheme="https")
-    starts_on = forms.DateField(label="Start date", widget=forms.DateInput(attrs={"type": "date"}))
-    ends_on = forms.DateField(label="End date", widget=forms.DateInput(attrs={"type": "date"}))
-    credential_expiry = forms.CharField(max_length=200, help_text="How long the credential stays valid, e.g. \"3 years\" or \"does not expire\".")
+    url = forms.URLField(label=gettext_lazy("Web page"), max_length=500, assume_scheme="https")
+    starts_on = forms.DateField(label=gettext_lazy("Start date"), widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(label=gettext_lazy("End date"), widget=forms.DateInput(attrs={"type": "date"}))
+    credential_expiry = forms.CharField(max_length=200, help_text=gettext_lazy("How long the credential stays valid, e.g. \"3 years\" or \"does not expire\"."))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -135,15 +137,15 @@ class MicroCredentialForm(OntarioFormMixin, forms.Form):
 
 
 class AttachmentForm(OntarioFormMixin, forms.Form):
-    kind = forms.ChoiceField(label="What is this file?", choices=Attachment.Kind.choices)
+    kind = forms.ChoiceField(label=gettext_lazy("What is this file?"), choices=Attachment.Kind.choices)
     file = forms.FileField(
-        label="File", help_text="PDF, DOCX, ODT, PNG or JPEG, up to 10 MB.",
+        label=gettext_lazy("File"), help_text=gettext_lazy("PDF, DOCX, ODT, PNG or JPEG, up to 10 MB."),
         widget=forms.ClearableFileInput(attrs={"class": "ontario-input", "accept": ".pdf,.docx,.odt,.png,.jpg,.jpeg"}),
     )
 
 
 class CatalogueForm(OntarioFormMixin, forms.Form):
     file = forms.FileField(
-        label="Catalogue file", help_text="A CSV (UTF-8) or JSON file whose columns are the template's field names.",
+        label=gettext_lazy("Catalogue file"), help_text=gettext_lazy("A CSV (UTF-8) or JSON file whose columns are the template's field names."),
         widget=forms.ClearableFileInput(attrs={"class": "ontario-input", "accept": ".csv,.json,text/csv,application/json"}),
     )

@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.permissions import is_agency_staff
 
@@ -59,4 +60,4 @@ def _actor_name(event):
         return event.actor.get_full_name()
     # Only the sweeps act without a person; a change recorded when the history began has no
     # known actor.
-    return "the daily sweep" if event.action in SWEEP_ACTIONS else "(not recorded)"
+    return _("the daily sweep") if event.action in SWEEP_ACTIONS else _("(not recorded)")

@@ -3,6 +3,8 @@
 import datetime as dt
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from config.forms import OntarioFormMixin
 
@@ -17,12 +19,12 @@ def _with_any(choices, label="Any"):
 
 
 class RegisterSearchForm(OntarioFormMixin, forms.Form):
-    q = forms.CharField(label="Search", required=False, max_length=200,
-                        help_text="Words from the title, the provider or the learning outcomes.")
-    level = forms.ChoiceField(label="Level", required=False)
-    transfer_category = forms.ChoiceField(label="Transfer category", required=False,
+    q = forms.CharField(label=gettext_lazy("Search"), required=False, max_length=200,
+                        help_text=gettext_lazy("Words from the title, the provider or the learning outcomes."))
+    level = forms.ChoiceField(label=gettext_lazy("Level"), required=False)
+    transfer_category = forms.ChoiceField(label=gettext_lazy("Transfer category"), required=False,
                                           choices=_with_any(TransferCategory.choices))
-    status = forms.ChoiceField(label="Status", required=False)
+    status = forms.ChoiceField(label=gettext_lazy("Status"), required=False)
 
     def __init__(self, *args, full_register=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -36,26 +38,26 @@ class RegisterSearchForm(OntarioFormMixin, forms.Form):
 
 
 class VerifyCodeForm(OntarioFormMixin, forms.Form):
-    code = forms.CharField(label="Verification code", max_length=40,
-                           help_text="16 letters and digits, as printed on the letter, e.g. K7QF-3MZP-9WXA-C2HD.")
+    code = forms.CharField(label=gettext_lazy("Verification code"), max_length=40,
+                           help_text=gettext_lazy("16 letters and digits, as printed on the letter, e.g. K7QF-3MZP-9WXA-C2HD."))
 
 
 class VerifyLetterForm(OntarioFormMixin, forms.Form):
-    file = forms.FileField(label="Letter (PDF)", help_text="The PDF exactly as the learner received it; up to 10 MB.")
+    file = forms.FileField(label=gettext_lazy("Letter (PDF)"), help_text=gettext_lazy("The PDF exactly as the learner received it; up to 10 MB."))
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_LETTER_BYTES:
-            raise forms.ValidationError("The file is larger than 10 MB; no letter of the agency is.")
+            raise forms.ValidationError(_("The file is larger than 10 MB; no letter of the agency is."))
         return upload
 
 
 class StackForm(OntarioFormMixin, forms.Form):
     codes = forms.CharField(
-        label="Verification codes",
+        label=gettext_lazy("Verification codes"),
         widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false", "autocomplete": "off"}),
-        help_text="One per line. Add the date the learner completed it after the code "
-                  "(YYYY-MM-DD) to check it was current then.",
+        help_text=gettext_lazy("One per line. Add the date the learner completed it after the code "
+                  "(YYYY-MM-DD) to check it was current then."),
         max_length=20000,
     )
 
@@ -76,17 +78,17 @@ class StackForm(OntarioFormMixin, forms.Form):
                     pass
             items.append({"code": code, "completed_on": completed_on, "line": number})
         if not items:
-            raise forms.ValidationError("Enter at least one verification code.")
+            raise forms.ValidationError(_("Enter at least one verification code."))
         if len(items) > 200:
-            raise forms.ValidationError("Enter at most 200 codes at a time.")
+            raise forms.ValidationError(_("Enter at most 200 codes at a time."))
         return items
 
 
 class BulkVerifyForm(OntarioFormMixin, forms.Form):
     file = forms.FileField(
-        label="CSV file of verification codes", required=False,
-        help_text="One code a row, in the first column or under a \u201ccode\u201d header; a completion date "
-                  "(YYYY-MM-DD) may follow each code. Up to %d rows." % BULK_MAX_ROWS,
+        label=gettext_lazy("CSV file of verification codes"), required=False,
+        help_text=gettext_lazy("One code a row, in the first column or under a \u201ccode\u201d header; a completion date "
+                  "(YYYY-MM-DD) may follow each code. Up to %d rows.") % BULK_MAX_ROWS,
     )
     # The rows of a file already checked, sent back to download its results as CSV.
     codes = forms.CharField(required=False, widget=forms.HiddenInput, max_length=BULK_MAX_BYTES)
@@ -95,7 +97,7 @@ class BulkVerifyForm(OntarioFormMixin, forms.Form):
         cleaned = super().clean()
         upload = cleaned.get("file")
         if upload is None and not cleaned.get("codes"):
-            self.add_error("file", "Choose a CSV file of verification codes.")
+            self.add_error("file", _("Choose a CSV file of verification codes."))
         return cleaned
 
     def content(self) -> bytes:

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.permissions import can_read_full_register, is_approver
@@ -68,14 +69,14 @@ def register_detail(request, reference):
 @require_POST
 def register_revoke(request, reference):
     if not is_approver(request.user):
-        raise NotPermitted("Only an approver may revoke an assessment.")
+        raise NotPermitted(_("Only an approver may revoke an assessment."))
     assessment = selectors.assessment_get(user=request.user, reference=reference)
     try:
         services.assessment_revoke(actor=request.user, assessment=assessment, reason=request.POST.get("reason", ""))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("register:detail", reference=assessment.reference)
-    messages.success(request, "The assessment is revoked. The register and verification show it at once.")
+    messages.success(request, _("The assessment is revoked. The register and verification show it at once."))
     return redirect("register:detail", reference=assessment.reference)
 
 
@@ -152,7 +153,7 @@ def bulk_results_download(results):
 def stack(request):
     """The calculator; the same POST with `export` (csv or pdf) downloads the result."""
     if not can_read_full_register(request.user):
-        raise NotPermitted("The stacking calculator is for registrars and the agency.")
+        raise NotPermitted(_("The stacking calculator is for registrars and the agency."))
     form = StackForm(request.POST or None)
     result = None
     if request.method == "POST" and form.is_valid():
@@ -169,7 +170,7 @@ def stack(request):
 def bulk_verify(request):
     """Check a CSV file of codes: the results on the page, or (with `export=csv`) as a CSV."""
     if not can_read_full_register(request.user):
-        raise NotPermitted("Bulk verification is for registrars and the agency.")
+        raise NotPermitted(_("Bulk verification is for registrars and the agency."))
     form = BulkVerifyForm(request.POST, request.FILES)
     results = items = None
     if form.is_valid():

@@ -13,6 +13,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import F, Prefetch, Q
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from accounts.models import Organisation
 from accounts.permissions import can_read_full_register, is_agency_staff, is_provider
@@ -56,21 +57,21 @@ def microcredentials_visible_to(user):
 
 def microcredential_get(*, user, pk):
     if not is_possible_id(pk):
-        raise Http404("No such micro-credential.")
+        raise Http404(_("No such micro-credential."))
     try:
         return microcredentials_visible_to(user).get(pk=pk)
     except (MicroCredential.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such micro-credential.") from None
+        raise Http404(_("No such micro-credential.")) from None
 
 
 def attachment_get(*, user, microcredential_id, pk):
     microcredential = microcredential_get(user=user, pk=microcredential_id)
     if not is_possible_id(pk):
-        raise Http404("No such attachment.")
+        raise Http404(_("No such attachment."))
     try:
         return microcredential.attachments.get(pk=pk)
     except (Attachment.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such attachment.") from None
+        raise Http404(_("No such attachment.")) from None
 
 
 def frameworks_with_levels():
@@ -122,7 +123,7 @@ def assessment_get(*, user, reference):
     try:
         return assessments_visible_to(user).prefetch_related(terms_periods()).get(reference=str(reference).upper())
     except Assessment.DoesNotExist:
-        raise Http404("No such assessment.") from None
+        raise Http404(_("No such assessment.")) from None
 
 
 def assessment_by_code(code):

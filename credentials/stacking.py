@@ -11,6 +11,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import gettext_lazy
+
 from . import selectors
 from .codes import verification_code_normalise
 from .models import Assessment, AssessmentTerms, TransferCategory
@@ -24,12 +26,12 @@ NOT_CURRENT = "not_current"
 OUTSIDE_TERMS = "completed_outside_terms"
 
 PROBLEMS = {
-    UNKNOWN: "No assessment has this code.",
-    REPEATED: "The same code appears earlier in the list; it counts once.",
-    REVOKED: "The agency revoked this assessment; it carries no credit.",
-    OUTSIDE_DATES: "Completed when the assessment was not current.",
-    NOT_CURRENT: "No longer current; give the completion date to count it.",
-    OUTSIDE_TERMS: "Completed on a date outside every period of the assessment's terms; ask the agency which apply.",
+    UNKNOWN: gettext_lazy("No assessment has this code."),
+    REPEATED: gettext_lazy("The same code appears earlier in the list; it counts once."),
+    REVOKED: gettext_lazy("The agency revoked this assessment; it carries no credit."),
+    OUTSIDE_DATES: gettext_lazy("Completed when the assessment was not current."),
+    NOT_CURRENT: gettext_lazy("No longer current; give the completion date to count it."),
+    OUTSIDE_TERMS: gettext_lazy("Completed on a date outside every period of the assessment's terms; ask the agency which apply."),
 }
 
 

@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from config.input_guards import text_problem
 
@@ -36,27 +37,27 @@ def terms_checked(*, level_id, credits, transfer_category, subject_area, review_
     raises ValidationError naming each field that is wrong."""
     errors = {}
     if not level_id or not Level.objects.filter(pk=level_id).exists():
-        errors["level"] = ["Choose a level of a framework the agency uses (e.g. OQF-9)."]
+        errors["level"] = [_("Choose a level of a framework the agency uses (e.g. OQF-9).")]
     try:
         credits = Decimal(str(credits))
         if not credits.is_finite():
             raise InvalidOperation
         validate_credits(credits)
     except (InvalidOperation, ValueError):
-        errors["credits"] = ["Credits must be a number, in steps of 0.5."]
+        errors["credits"] = [_("Credits must be a number, in steps of 0.5.")]
     except ValidationError as error:
         errors["credits"] = error.messages
     if transfer_category not in TransferCategory.values:
-        errors["transfer_category"] = ["Choose one of: %s." % ", ".join(TransferCategory.values)]
+        errors["transfer_category"] = [_("Choose one of: %s.") % ", ".join(TransferCategory.values)]
     subject_area = (subject_area or "").strip()
     if not subject_area:
-        errors["subject_area"] = ["Give the subject area."]
+        errors["subject_area"] = [_("Give the subject area.")]
     elif len(subject_area) > 200:
-        errors["subject_area"] = ["Keep the subject area within 200 characters."]
+        errors["subject_area"] = [_("Keep the subject area within 200 characters.")]
     elif text_problem(subject_area, single_line=True):  # printed on the letter, as the title is
         errors["subject_area"] = [text_problem(subject_area, single_line=True)]
     if review_period_months not in dict(Assessment.REVIEW_PERIOD_CHOICES):
-        errors["review_period_months"] = ["The review period is 12, 24 or 36 months."]
+        errors["review_period_months"] = [_("The review period is 12, 24 or 36 months.")]
     if errors:
         raise ValidationError(errors)
     return {

@@ -3,6 +3,8 @@ stands: its signature (letters/verify.py) and its hash matched to a stored lette
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy
+
 from . import selectors
 from .letters.verify import letter_signature_check
 from .models import Assessment
@@ -20,8 +22,8 @@ class LetterVerification:
     assessment: Assessment | None = None
 
 
-NOT_ISSUED = "The signature is the agency's, but this file is not a letter version the agency issued."
-UNKNOWN_FILE = "This file is not a letter the agency issued."
+NOT_ISSUED = gettext_lazy("The signature is the agency's, but this file is not a letter version the agency issued.")
+UNKNOWN_FILE = gettext_lazy("This file is not a letter the agency issued.")
 
 
 def letter_verify(data: bytes) -> LetterVerification:

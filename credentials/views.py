@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.permissions import is_provider
@@ -21,12 +22,12 @@ from .permissions import can_read_microcredentials
 
 def _require_reader(user):
     if not can_read_microcredentials(user):
-        raise NotPermitted("Micro-credentials are open to their provider and to the agency.")
+        raise NotPermitted(_("Micro-credentials are open to their provider and to the agency."))
 
 
 def _require_provider(user):
     if not is_provider(user):
-        raise NotPermitted("Only a provider's staff may change micro-credentials; the agency reads them.")
+        raise NotPermitted(_("Only a provider's staff may change micro-credentials; the agency reads them."))
 
 
 def _detail_context(request, microcredential, attachment_form):
@@ -85,7 +86,7 @@ def microcredential_create(request):
     if request.method == "POST" and form.is_valid():
         microcredential = _save(request, form)
         if microcredential is not None:
-            messages.success(request, "Saved. Add files, or apply for assessment when every required element is there.")
+            messages.success(request, _("Saved. Add files, or apply for assessment when every required element is there."))
             return redirect("credentials:detail", pk=microcredential.pk)
     return render(request, "credentials/form.html", {
         "form": form, "completeness": _with_labels(completeness(_preview(form))),
@@ -98,12 +99,12 @@ def microcredential_edit(request, pk):
     _require_provider(request.user)
     microcredential = selectors.microcredential_get(user=request.user, pk=pk)
     if microcredential.is_locked:
-        messages.error(request, "This micro-credential cannot be changed while the agency is assessing it.")
+        messages.error(request, _("This micro-credential cannot be changed while the agency is assessing it."))
         return redirect("credentials:detail", pk=pk)
     form = MicroCredentialForm(request.POST if request.method == "POST" else None, initial=MicroCredentialForm.initial_from(microcredential))
     if request.method == "POST" and form.is_valid():
         if _save(request, form, microcredential) is not None:
-            messages.success(request, "Your changes are saved.")
+            messages.success(request, _("Your changes are saved."))
             return redirect("credentials:detail", pk=pk)
     shown = _preview(form) if form.is_bound else microcredential
     return render(request, "credentials/form.html", {
@@ -144,7 +145,7 @@ def attachment_upload(request, pk):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, "The file is attached.")
+            messages.success(request, _("The file is attached."))
             return redirect("credentials:detail", pk=pk)
     return render(request, "credentials/detail.html", _detail_context(request, microcredential, form), status=400)
 

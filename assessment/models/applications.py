@@ -4,8 +4,9 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_fsm import GET_STATE, ConcurrentTransitionMixin, FSMField, transition
-from django.utils.translation import gettext as _, gettext_lazy
 
 from accounts.models import Organisation
 from credentials.models import Assessment, MicroCredential

@@ -4,7 +4,8 @@ assessors' recommendations and their sign-off, staff notes and a decline's lette
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import gettext as _, gettext_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from credentials.models import Assessment, Level, TransferCategory
 

@@ -10,8 +10,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django_fsm import can_proceed
 from django.utils.translation import gettext as _
+from django_fsm import can_proceed
 
 from accounts.models import User
 from accounts.permissions import is_assessor, is_provider

@@ -3,6 +3,7 @@
 through services."""
 
 from django.http import FileResponse, HttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
@@ -99,7 +100,7 @@ class AssessmentLetterView(APIView):
     def get(self, request, reference):
         assessment = selectors.assessment_get(user=request.user, reference=reference)
         if not can_download_letters(request.user, assessment):
-            raise NotFound("No such assessment.")
+            raise NotFound(_("No such assessment."))
         return letter_response(assessment, request.query_params.get("version"))
 
 
@@ -108,9 +109,9 @@ def letter_response(assessment, version=None):
     if version not in (None, ""):
         letters = [letter for letter in letters if str(letter.version) == str(version)]
         if not letters:
-            raise NotFound("No such letter version.")
+            raise NotFound(_("No such letter version."))
     if not letters:
-        raise Conflict("The letter is still being produced; try again in a minute.", state="pending")
+        raise Conflict(_("The letter is still being produced; try again in a minute."), state="pending")
     letter = letters[-1]
     response = FileResponse(letter.file.open("rb"), content_type="application/pdf")
     response["Content-Disposition"] = 'attachment; filename="%s-v%d.pdf"' % (assessment.reference, letter.version)
@@ -144,7 +145,7 @@ class VerifyCodeView(APIView):
     def get(self, request, code):
         facts = selectors.verification_by_code(code)
         if facts is None:
-            raise NotFound("No assessment has this verification code.")
+            raise NotFound(_("No assessment has this verification code."))
         return Response(verification_data(facts))
 
 
@@ -163,7 +164,7 @@ class VerifyLetterView(APIView):
         serializer.is_valid(raise_exception=True)
         upload = serializer.validated_data["file"]
         if upload.size > MAX_LETTER_BYTES:
-            return Response({"file": ["The file is larger than 10 MB; no letter of the agency is."]}, status=400)
+            return Response({"file": [_("The file is larger than 10 MB; no letter of the agency is.")]}, status=400)
         result = letter_verify(upload.read())
         return Response(LetterVerificationSerializer(result).data)
 

@@ -1,4 +1,5 @@
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from ..completeness import RECOMMENDED, REQUIRED, completeness
@@ -94,13 +95,13 @@ class MicroCredentialSerializer(serializers.ModelSerializer):
     proposed_level = ReferenceCodeField(
         source="proposed_level_id",
         load=level_ids,
-        unknown='"%s" is not a level we know. Use a level id such as "OQF-10" (see /api/v1/frameworks/).',
+        unknown=gettext_lazy('"%s" is not a level we know. Use a level id such as "OQF-10" (see /api/v1/frameworks/).'),
     )
     field_of_study = ReferenceCodeField(
         source="field_of_study_id",
         load=field_of_study_codes,
-        unknown='"%s" is not an ISCED-F 2013 detailed field code. Use a four-digit code such as "0413" '
-        "(see /api/v1/fields-of-study/).",
+        unknown=gettext_lazy('"%s" is not an ISCED-F 2013 detailed field code. Use a four-digit code such as "0413" '
+        "(see /api/v1/fields-of-study/)."),
     )
     provider = ProviderSerializer(read_only=True)
     completeness = serializers.SerializerMethodField()
@@ -173,7 +174,7 @@ class LetterLinkSerializer(LetterVersionSerializer):
 class TermsPeriodSerializer(serializers.Serializer):
     """One period of an entry's terms; `until` is null for the open one."""
 
-    until = serializers.DateField(source="ends_on", allow_null=True, help_text="The last day, included.")
+    until = serializers.DateField(source="ends_on", allow_null=True, help_text=gettext_lazy("The last day, included."))
     level = serializers.CharField(source="level_id")
     credits = serializers.DecimalField(max_digits=4, decimal_places=1, coerce_to_string=False)
     transfer_category = serializers.CharField()
@@ -244,7 +245,7 @@ class VerificationSerializer(serializers.Serializer):
     current_until = serializers.DateField(allow_null=True)
     review_due_date = serializers.DateField()
     status_reason = serializers.SerializerMethodField(
-        help_text="Why the agency revoked the entry (or otherwise ended it), when it said."
+        help_text=gettext_lazy("Why the agency revoked the entry (or otherwise ended it), when it said.")
     )
     letters = LetterVersionSerializer(many=True)
     terms = TermsPeriodSerializer(many=True)
@@ -294,7 +295,7 @@ class LetterUploadSerializer(serializers.Serializer):
 
 
 class BulkVerifyUploadSerializer(serializers.Serializer):
-    file = serializers.FileField(allow_empty_file=True, help_text="A CSV file of verification codes, UTF-8.")
+    file = serializers.FileField(allow_empty_file=True, help_text=gettext_lazy("A CSV file of verification codes, UTF-8."))
 
 
 class LetterVerificationSerializer(serializers.Serializer):
@@ -304,7 +305,7 @@ class LetterVerificationSerializer(serializers.Serializer):
     version = serializers.IntegerField(allow_null=True)
     status = serializers.CharField(allow_null=True)
     superseded = serializers.BooleanField()
-    problem = serializers.CharField(allow_null=True, help_text="Why the file is not authentic, in plain words.")
+    problem = serializers.CharField(allow_null=True, help_text=gettext_lazy("Why the file is not authentic, in plain words."))
 
 
 class StackItemInputSerializer(serializers.Serializer):

@@ -13,9 +13,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Organisation
 from config.input_guards import text_problem
+from config.numbers import decimal_text
 
 from .reference import FieldOfStudy, Level
 
@@ -37,16 +40,30 @@ def title_problem(title):
     if match is None:
         return None
     return (
-        'The title must not call the micro-credential a degree, diploma, bachelor, master or doctor '
-        '(it contains "%s"). Describe what it teaches instead.' % match.group(0)
+        _('The title must not call the micro-credential a degree, diploma, bachelor, master or doctor '
+        '(it contains "%s"). Describe what it teaches instead.') % match.group(0)
     )
 
 
+# (the list's shape is wrong, an item is empty) for each list field.
+_LIST_MESSAGES = {
+    "learning outcomes": (gettext_lazy("Give the learning outcomes as a list of text."),
+                          gettext_lazy("Remove the empty learning outcome from the list.")),
+    "skills": (gettext_lazy("Give the skills as a list of text."),
+               gettext_lazy("Remove the empty skill from the list.")),
+    "assessment types": (gettext_lazy("Give the assessment types as a list of text."),
+                         gettext_lazy("Remove the empty assessment type from the list.")),
+    "languages": (gettext_lazy("Give the languages as a list of text."),
+                  gettext_lazy("Remove the empty language from the list.")),
+}
+
+
 def _list_of_text(value, what):
+    not_a_list, empty_item = _LIST_MESSAGES[what]
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise ValidationError("Give the %s as a list of text." % what)
+        raise ValidationError(not_a_list)
     if any(not item.strip() for item in value):
-        raise ValidationError("Remove the empty %s from the list." % what.rstrip("s"))
+        raise ValidationError(empty_item)
     # Each item is one line of text (config/input_guards.py says which characters that refuses).
     problem = next((p for p in (text_problem(item, single_line=True) for item in value) if p), None)
     if problem:
@@ -56,7 +73,7 @@ def _list_of_text(value, what):
 def validate_learning_outcomes(value):
     _list_of_text(value, "learning outcomes")
     if any(len(item) > 1000 for item in value):
-        raise ValidationError("Keep each learning outcome under 1,000 characters.")
+        raise ValidationError(_("Keep each learning outcome under 1,000 characters."))
 
 
 def validate_skills(value):
@@ -68,8 +85,8 @@ def validate_assessment_types(value):
     unknown = [item for item in value if item not in ASSESSMENT_TYPES]
     if unknown:
         raise ValidationError(
-            '"%s" is not an assessment type we know. Use one or more of: %s.'
-            % (unknown[0], ", ".join(ASSESSMENT_TYPES))
+            _('"%(type)s" is not an assessment type we know. Use one or more of: %(known)s.')
+            % {"type": unknown[0], "known": ", ".join(ASSESSMENT_TYPES)}
         )
 
 
@@ -78,7 +95,7 @@ def validate_languages(value):
     unknown = [item for item in value if item not in LANGUAGE_CODES]
     if unknown:
         raise ValidationError(
-            '"%s" is not a two-letter ISO 639-1 language code. Use codes such as "en" or "fr".' % unknown[0]
+            _('"%s" is not a two-letter ISO 639-1 language code. Use codes such as "en" or "fr".') % unknown[0]
         )
 
 
@@ -87,24 +104,25 @@ def validate_credits(value):
         return
     low, high = Decimal(str(settings.CREDITS_MIN)), Decimal(str(settings.CREDITS_MAX))
     if value < low or value > high:
-        raise ValidationError("Propose between %s and %s credits (1 credit is 10 learning hours)." % (low, high))
+        raise ValidationError(_("Propose between %(low)s and %(high)s credits (1 credit is 10 learning hours).")
+                              % {"low": decimal_text(low), "high": decimal_text(high)})
     if (value * 2) % 1:
-        raise ValidationError("Propose credits in steps of 0.5, for example 1.5 or 2.")
+        raise ValidationError(_("Propose credits in steps of 0.5, for example 1.5 or 2."))
 
 
 def validate_positive(value):
     if value is not None and value <= 0:
-        raise ValidationError("Give the learning hours as a number greater than 0.")
+        raise ValidationError(_("Give the learning hours as a number greater than 0."))
 
 
 def validate_contact_hours(value):
     if value is not None and value < 0:
-        raise ValidationError("Give the contact hours as 0 or more.")
+        raise ValidationError(_("Give the contact hours as 0 or more."))
 
 
 def validate_price(value):
     if value is not None and value < 0:
-        raise ValidationError("Give the price in Canadian dollars as 0 or more.")
+        raise ValidationError(_("Give the price in Canadian dollars as 0 or more."))
 
 
 class MicroCredential(models.Model):
@@ -115,11 +133,11 @@ class MicroCredential(models.Model):
     """
 
     class DeliveryMode(models.TextChoices):
-        ONLINE_SYNC = "online_sync", "Online, live (synchronous)"
-        ONLINE_ASYNC = "online_async", "Online, self-paced (asynchronous)"
-        IN_PERSON = "in_person", "In person"
-        BLENDED = "blended", "Blended (online and in person)"
-        HYBRID = "hybrid", "Hybrid (learners choose online or in person)"
+        ONLINE_SYNC = "online_sync", gettext_lazy("Online, live (synchronous)")
+        ONLINE_ASYNC = "online_async", gettext_lazy("Online, self-paced (asynchronous)")
+        IN_PERSON = "in_person", gettext_lazy("In person")
+        BLENDED = "blended", gettext_lazy("Blended (online and in person)")
+        HYBRID = "hybrid", gettext_lazy("Hybrid (learners choose online or in person)")
 
     provider = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="microcredentials")
 
@@ -166,7 +184,7 @@ class MicroCredential(models.Model):
     starts_on = models.DateField(null=True, blank=True)
     ends_on = models.DateField(null=True, blank=True)
     credential_expiry = models.CharField(
-        max_length=200, blank=True, help_text="How long the credential stays valid, e.g. 'does not expire', '3 years'."
+        max_length=200, blank=True, help_text=gettext_lazy("How long the credential stays valid, e.g. 'does not expire', '3 years'.")
     )
 
     # Empty when the agency imported the catalogue for the provider (import_catalogue).
@@ -184,19 +202,19 @@ class MicroCredential(models.Model):
         indexes = [models.Index(fields=["provider", "-updated_at"])]
 
     def __str__(self):
-        return self.title or "Untitled micro-credential #%s" % self.pk
+        return self.title or _("Untitled micro-credential #%s") % self.pk
 
     def clean(self):
         super().clean()
         errors = self._text_problems()
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
-            errors["ends_on"] = "The end date must be on or after the start date."
+            errors["ends_on"] = _("The end date must be on or after the start date.")
         if (
             self.contact_hours is not None
             and self.learner_effort_hours is not None
             and self.contact_hours > self.learner_effort_hours
         ):
-            errors["contact_hours"] = "Contact hours cannot exceed the learner effort, which counts all study."
+            errors["contact_hours"] = _("Contact hours cannot exceed the learner effort, which counts all study.")
         if errors:
             raise ValidationError(errors)
 
@@ -218,10 +236,10 @@ class MicroCredential(models.Model):
 
 class Attachment(models.Model):
     class Kind(models.TextChoices):
-        CURRICULUM = "curriculum", "Curriculum"
-        ASSESSMENT_SAMPLE = "assessment_sample", "Assessment sample"
-        EVIDENCE_OF_NEED = "evidence_of_need", "Evidence of need"
-        OTHER = "other", "Other"
+        CURRICULUM = "curriculum", gettext_lazy("Curriculum")
+        ASSESSMENT_SAMPLE = "assessment_sample", gettext_lazy("Assessment sample")
+        EVIDENCE_OF_NEED = "evidence_of_need", gettext_lazy("Evidence of need")
+        OTHER = "other", gettext_lazy("Other")
 
     microcredential = models.ForeignKey(MicroCredential, on_delete=models.PROTECT, related_name="attachments")
     kind = models.CharField(max_length=30, choices=Kind.choices)

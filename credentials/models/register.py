@@ -6,6 +6,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Organisation
 
@@ -30,22 +31,22 @@ class ReferenceCounter(models.Model):
 class TransferCategory(models.TextChoices):
     """How receiving institutions may place the credit, as ACE and NCCRS do."""
 
-    VOCATIONAL_CERTIFICATE = "vocational_certificate", "Vocational certificate"
-    LOWER_DIVISION = "lower_division", "Lower-division undergraduate"
-    UPPER_DIVISION = "upper_division", "Upper-division undergraduate"
-    GRADUATE = "graduate", "Graduate"
+    VOCATIONAL_CERTIFICATE = "vocational_certificate", gettext_lazy("Vocational certificate")
+    LOWER_DIVISION = "lower_division", gettext_lazy("Lower-division undergraduate")
+    UPPER_DIVISION = "upper_division", gettext_lazy("Upper-division undergraduate")
+    GRADUATE = "graduate", gettext_lazy("Graduate")
 
 
 class Assessment(models.Model):
     """An entry in the register: the agency's decision on one micro-credential, as assessed."""
 
     class Status(models.TextChoices):
-        CURRENT = "current", "Current"
-        EXPIRING = "expiring", "Expiring (no new enrolments)"
-        DISCONTINUED = "discontinued", "Discontinued"
-        LAPSED = "lapsed", "Lapsed (review not done)"
-        REVOKED = "revoked", "Revoked"
-        SUPERSEDED = "superseded", "Superseded"
+        CURRENT = "current", gettext_lazy("Current")
+        EXPIRING = "expiring", gettext_lazy("Expiring (no new enrolments)")
+        DISCONTINUED = "discontinued", gettext_lazy("Discontinued")
+        LAPSED = "lapsed", gettext_lazy("Lapsed (review not done)")
+        REVOKED = "revoked", gettext_lazy("Revoked")
+        SUPERSEDED = "superseded", gettext_lazy("Superseded")
 
     # Statuses under which the public register shows the entry.
     PUBLIC_STATUSES = (Status.CURRENT, Status.EXPIRING)
@@ -176,13 +177,13 @@ class AssessmentEvent(models.Model):
     for the agency. Nothing in the register is overwritten without one."""
 
     class Action(models.TextChoices):
-        ISSUE = "issue", "Entered in the register"
-        RENEW = "renew", "Renewed after its periodic review"
-        REVOKE = "revoke", "Revoked"
-        DISCONTINUE = "discontinue", "Discontinued by the provider"
-        LAPSE = "lapse", "Lapsed"
-        END = "end", "Honoured period ended"
-        SUPERSEDE = "supersede", "Superseded by a reassessment"
+        ISSUE = "issue", gettext_lazy("Entered in the register")
+        RENEW = "renew", gettext_lazy("Renewed after its periodic review")
+        REVOKE = "revoke", gettext_lazy("Revoked")
+        DISCONTINUE = "discontinue", gettext_lazy("Discontinued by the provider")
+        LAPSE = "lapse", gettext_lazy("Lapsed")
+        END = "end", gettext_lazy("Honoured period ended")
+        SUPERSEDE = "supersede", gettext_lazy("Superseded by a reassessment")
 
     assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="events")
     at = models.DateTimeField(default=timezone.now)

@@ -11,6 +11,7 @@ import uuid
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.permissions import is_provider
 from config.errors import Conflict, DomainError, NotPermitted
@@ -75,10 +76,10 @@ def _check(microcredential, *, level_ids=None, field_codes=None):
     level, field = microcredential.proposed_level_id, microcredential.field_of_study_id
     if level and level not in (level_ids if level_ids is not None else selectors.level_ids()):
         errors.setdefault("proposed_level", []).append(
-            '"%s" is not a level we know. Use a level id such as "OQF-10".' % level)
+            _('"%s" is not a level we know. Use a level id such as "OQF-10".') % level)
     if field and field not in (field_codes if field_codes is not None else selectors.field_of_study_codes()):
         errors.setdefault("field_of_study", []).append(
-            '"%s" is not an ISCED-F 2013 detailed field code.' % field)
+            _('"%s" is not an ISCED-F 2013 detailed field code.') % field)
     if errors:
         raise ValidationError(errors)
 
@@ -86,15 +87,15 @@ def _check(microcredential, *, level_ids=None, field_codes=None):
 def _require_own(actor, microcredential):
     if not is_own_microcredential(actor, microcredential):
         raise NotPermitted(
-            "This micro-credential belongs to another provider." if is_provider(actor)
-            else "Only the provider's own staff may change a micro-credential."
+            _("This micro-credential belongs to another provider.") if is_provider(actor)
+            else _("Only the provider's own staff may change a micro-credential.")
         )
 
 
 @transaction.atomic
 def microcredential_create(*, actor, data):
     if not is_provider(actor):
-        raise NotPermitted("Only a provider's staff may describe a micro-credential.")
+        raise NotPermitted(_("Only a provider's staff may describe a micro-credential."))
     microcredential = MicroCredential(provider=actor.organisation, created_by=actor)
     microcredential_fields_set(microcredential, data)
     _check(microcredential)
@@ -109,8 +110,8 @@ def microcredential_update(*, actor, microcredential, data):
     current = MicroCredential.objects.select_for_update().get(pk=microcredential.pk)
     if current.is_locked:
         raise Conflict(
-            "This micro-credential cannot be changed while the agency is assessing it (%s). "
-            "You may change it when the agency asks you for more information." % current.locked_reason
+            _("This micro-credential cannot be changed while the agency is assessing it (%s). "
+            "You may change it when the agency asks you for more information.") % current.locked_reason
         )
     microcredential_fields_set(current, data)
     _check(current)
@@ -140,7 +141,7 @@ def microcredentials_import(*, actor, provider, items):
     import fail with a per-row report, before anything is written.
     """
     if actor is not None and not (is_provider(actor) and actor.organisation_id == provider.pk):
-        raise NotPermitted("Only the provider's own staff may import its catalogue.")
+        raise NotPermitted(_("Only the provider's own staff may import its catalogue."))
     now = timezone.now()
     level_ids, field_codes = selectors.level_ids(), selectors.field_of_study_codes()
     drafts, problems = [], []
@@ -156,7 +157,7 @@ def microcredentials_import(*, actor, provider, items):
             continue
         drafts.append(microcredential)
     if problems:
-        raise CatalogueRejected("Nothing was imported: correct the rows listed and upload the file again.",
+        raise CatalogueRejected(_("Nothing was imported: correct the rows listed and upload the file again."),
                                 errors=problems)
     created = MicroCredential.objects.bulk_create(drafts, batch_size=1000)
     logger.info("catalogue of %s micro-credentials imported for organisation %s", len(created), provider.pk)
@@ -171,21 +172,21 @@ class CatalogueRejected(DomainError):
 def attachment_add(*, actor, microcredential, kind, upload):
     _require_own(actor, microcredential)
     if kind not in Attachment.Kind.values:
-        raise ValidationError({"kind": "Choose what the file is: %s." % ", ".join(Attachment.Kind.values)})
+        raise ValidationError({"kind": _("Choose what the file is: %s.") % ", ".join(Attachment.Kind.values)})
     if upload.size > ATTACHMENT_MAX_BYTES:
-        raise ValidationError({"file": "The file is larger than 10 MB. Upload a smaller file."})
+        raise ValidationError({"file": _("The file is larger than 10 MB. Upload a smaller file.")})
     if upload.size == 0:
-        raise ValidationError({"file": "The file is empty."})
+        raise ValidationError({"file": _("The file is empty.")})
     detected = file_kinds.sniff(upload)
     if detected is None:
         raise ValidationError(
-            {"file": "This file is not a %s. We check the content, not the name, so renaming a file "
-                     "does not help." % file_kinds.ACCEPTED_LABELS}
+            {"file": _("This file is not a %s. We check the content, not the name, so renaming a file "
+                     "does not help.") % file_kinds.ACCEPTED_LABELS}
         )
     content_type, extension, _label = detected
     current = MicroCredential.objects.select_for_update().get(pk=microcredential.pk)
     if current.is_locked:
-        raise Conflict("Files cannot be added while the agency is assessing this micro-credential.")
+        raise Conflict(_("Files cannot be added while the agency is assessing this micro-credential."))
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)

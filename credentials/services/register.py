@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Value
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.permissions import is_approver
 from config.errors import Conflict, NotPermitted
@@ -91,7 +92,7 @@ def assessment_issue(
     """Enter an approved decision in the register. The workflow calls this at sign-off, inside
     its own transaction; the letter is produced after commit (the letters work adds the task)."""
     if recommended_by.pk == signed_off_by.pk:
-        raise NotPermitted("The approver who signs off cannot be the one who recommended.")
+        raise NotPermitted(_("The approver who signs off cannot be the one who recommended."))
     terms = terms_checked(
         level_id=level_id, credits=credits, transfer_category=transfer_category, subject_area=subject_area,
         review_period_months=review_period_months,
@@ -134,7 +135,7 @@ def assessment_issue(
 def _save_with_new_code(assessment) -> None:
     """Insert a new entry with a fresh verification code. 80 random bits never collide in
     practice; the unique index is the guarantee, and a collision draws again."""
-    for _ in range(3):
+    for _attempt in range(3):
         assessment.verification_code = verification_code_new()
         try:
             with transaction.atomic():
@@ -180,14 +181,14 @@ def assessment_revoke(*, actor, assessment, reason, internal_note="") -> Assessm
     """The agency withdraws its decision: the entry leaves the public register at once and
     every verification answers `revoked` from now on."""
     if not is_approver(actor):
-        raise NotPermitted("Only an approver may revoke an assessment.")
+        raise NotPermitted(_("Only an approver may revoke an assessment."))
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": ["Say why the assessment is revoked; the provider is told."]})
+        raise ValidationError({"reason": [_("Say why the assessment is revoked; the provider is told.")]})
     assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if assessment.status in (Assessment.Status.REVOKED, Assessment.Status.SUPERSEDED):
         raise Conflict(
-            "An assessment that is %s cannot be revoked." % assessment.get_status_display().lower(),
+            _("An assessment that is %s cannot be revoked.") % assessment.get_status_display().lower(),
             state=assessment.status,
         )
     from_status = assessment.status
@@ -216,8 +217,8 @@ def _current_locked(assessment, what):
     assessment = _assessment_locked(assessment)
     if assessment.status != Assessment.Status.CURRENT:
         raise Conflict(
-            "Only a current assessment can %s; %s is %s."
-            % (what, assessment.reference, assessment.get_status_display().lower()),
+            _("Only a current assessment can %(action)s; %(reference)s is %(status)s.")
+            % {"action": what, "reference": assessment.reference, "status": assessment.get_status_display().lower()},
             state=assessment.status,
         )
     return assessment
@@ -238,8 +239,8 @@ def assessment_renew(
     date, not from the decision, so an early or a late review does not shift the provider's
     yearly rhythm."""
     if recommended_by.pk == signed_off_by.pk:
-        raise NotPermitted("The approver who signs off cannot be the one who recommended.")
-    assessment = _current_locked(assessment, "be renewed")
+        raise NotPermitted(_("The approver who signs off cannot be the one who recommended."))
+    assessment = _current_locked(assessment, _("be renewed"))
     terms = terms_checked(
         level_id=level_id, credits=credits, transfer_category=transfer_category, subject_area=subject_area,
         review_period_months=review_period_months,
@@ -278,7 +279,7 @@ def assessment_discontinue(*, assessment, on, actor) -> Assessment:
     """The provider stops offering the micro-credential: no new enrolments, but the entry
     stays honoured (`expiring`) until DISCONTINUE_HONOURED_MONTHS from `on`, then the review
     sweep makes it `discontinued`. `current_until` says the end date from today on."""
-    assessment = _current_locked(assessment, "be discontinued")
+    assessment = _current_locked(assessment, _("be discontinued"))
     assessment.status = Assessment.Status.EXPIRING
     assessment.current_until = on + relativedelta(months=settings.DISCONTINUE_HONOURED_MONTHS)
     assessment.status_reason = "Discontinued by the provider on %s; honoured until %s." % (
