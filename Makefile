@@ -37,6 +37,7 @@ node_modules/.installed: package.json package-lock.json
 # (started on demand, left running for the next command), tasks inline, mail to the console,
 # a development signing key under var/.
 run: setup
+	$(BIN)/python manage.py compilemessages --ignore '.venv' --ignore 'node_modules' --ignore 'var'
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py runserver 127.0.0.1:8000

@@ -1,6 +1,8 @@
 import importlib
 import logging
 import socket
+import subprocess
+from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -12,6 +14,19 @@ from accounts.models import User
 from accounts.tokens import api_token_issue
 
 from .factories import UserFactory
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _compiled_translations():
+    """The French catalogue is compiled from its .po at build time (the .mo is not committed):
+    a test run compiles it when it is missing or older than its source."""
+    from django.conf import settings
+
+    for locale_dir in settings.LOCALE_PATHS:
+        for po in Path(locale_dir).glob("*/LC_MESSAGES/*.po"):
+            mo = po.with_suffix(".mo")
+            if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+                subprocess.run(["msgfmt", "--check-format", "-o", str(mo), str(po)], check=True)
 
 
 @pytest.fixture(autouse=True)

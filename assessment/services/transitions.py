@@ -135,7 +135,7 @@ def _review_declaration_checked(application, declaration, summary):
         if changed:
             raise ValidationError({"declaration": [
                 _("The description changed since the assessment (%s): declare change, so the agency "
-                "looks at what changed.") % ", ".join(LABELS.get(name, name.replace("_", " ")) for name in changed)
+                "looks at what changed.") % ", ".join(str(LABELS.get(name, name.replace("_", " "))) for name in changed)
             ]})
     return declaration, summary
 
@@ -170,7 +170,7 @@ def application_submit(*, actor, application, declaration="", summary=""):
         missing, problems = [], {}
     if missing:
         raise DomainError(
-            _("Complete these before submitting: %s.") % ", ".join(LABELS[name] for name in missing),
+            _("Complete these before submitting: %s.") % ", ".join(str(LABELS[name]) for name in missing),
             missing_required=missing,
         )
     if problems:
@@ -307,7 +307,7 @@ def application_respond(*, actor, application, message):
     missing, problems = submission_problems(application.microcredential)
     if missing:
         raise DomainError(
-            _("Complete these before answering: %s.") % ", ".join(LABELS[name] for name in missing),
+            _("Complete these before answering: %s.") % ", ".join(str(LABELS[name]) for name in missing),
             missing_required=missing,
         )
     if problems:
