@@ -3,7 +3,7 @@
 Deny by default: every predicate is False for an anonymous or inactive user.
 """
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework.permissions import BasePermission
 
 from .models import User
@@ -61,7 +61,7 @@ def require(predicate):
     """A DRF permission class from a predicate: `permission_classes = [require(is_provider)]`."""
 
     class _Permission(BasePermission):
-        message = _("Your role may not do this.")
+        message = gettext_lazy("Your role may not do this.")
 
         def has_permission(self, request, view):
             return bool(predicate(request.user))
