@@ -4,6 +4,7 @@ the due date, the decision, with business days used and left."""
 import datetime as dt
 
 import pytest
+from django.utils import translation
 
 from assessment import selectors
 from assessment.calendar import agency_calendar
@@ -92,3 +93,27 @@ def test_a_draft_has_no_clock_history(client):
     draft = cast.case("draft")
     client.force_login(cast.provider)
     assert "The ten-business-day clock" not in client.get("/applications/%d/" % draft.pk).content.decode()
+
+
+def test_the_history_is_told_in_french_with_french_dates_and_plurals():
+    cast = Cast()
+    case = dated_case(cast, submitted=D(2027, 3, 22), pauses=[(D(2027, 3, 25), D(2027, 3, 30))],
+                      decided=D(2027, 4, 7))
+    with translation.override("fr"):
+        result = history(case, D(2027, 5, 3))
+        assert lines(result) == [
+            (D(2027, 3, 22), "Délai démarré"), (D(2027, 3, 25), "Suspendu"), (D(2027, 3, 30), "Repris"),
+            (D(2027, 4, 7), "Décidé\u00a0: respecté"), (D(2027, 4, 8), "Échéance"),
+        ]
+        assert result.events[0].detail.endswith("échéance le mardi 6 avril 2027, sauf si le délai est suspendu.")
+        assert "suspension de 2 jours ouvrables" in result.events[2].detail
+        assert "jeudi 8 avril 2027" in result.events[2].detail
+        assert result.events[3].detail == "Décidé à temps, après 9 jours ouvrables\u00a0: 1 jour ouvrable d'avance."
+
+
+def test_an_overdue_case_in_french_says_by_how_much():
+    cast = Cast()
+    case = dated_case(cast, submitted=D(2027, 2, 8))
+    with translation.override("fr"):
+        result = history(case, D(2027, 2, 26))
+        assert result.events[-1].detail == "En retard de 3 jours ouvrables."

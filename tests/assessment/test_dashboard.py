@@ -7,6 +7,7 @@ import io
 
 import pytest
 from django.db import connection
+from django.utils import translation
 from django.test.utils import CaptureQueriesContext
 
 from assessment import services
@@ -170,3 +171,49 @@ def test_the_csv_neutralises_a_title_that_starts_like_a_formula(client, settings
     assert titles == {"'=HYPERLINK(\"http://x\",\"y\")", "' +SUM(A1)"}
     # Figures stay numbers: the counts are not prefixed.
     assert ["Total", "0"] in rows
+
+
+def test_the_charts_and_the_csv_follow_the_language(agency):
+    from assessment.dashboard import csv_rows, dashboard
+
+    with translation.override("fr"):
+        sections = {item.section.key: item for item in dashboard(today=TODAY, calendar=agency_calendar())}
+        decisions = sections["decisions"].data["chart"]
+        assert decisions.title == "Décisions par mois, délai respecté ou dépassé"
+        assert [bar.label for bar in decisions.bars][-3:] == ["janv.", "févr.", "mars"]
+        # February: 2 of 3 decisions met; a month without decisions says so.
+        assert decisions.bars[-2].total_text == "67\u00a0%" and decisions.bars[0].total_text == "aucune"
+        assert "février 2027\u00a0: 3\u00a0décisions" not in decisions.description
+        assert "février 2027\u00a0: 3 décisions, 2 dans le délai (67\u00a0%)" in decisions.description
+        assert decisions.axis_label.startswith("Mois de la décision")
+        days = sections["days"].data["chart"]
+        assert [marker.label for marker in days.markers][0] == "Engagement\u00a0: 10"
+        assert days.description.startswith("4 décisions au cours des 12 derniers mois\u00a0; médiane 8, 90e centile")
+        opened = sections["open"].data["chart"]
+        assert [series.label for series in opened.series][:2] == ["Dans les temps",
+                                                                  "À risque (2 jours ouvrables ou moins)"]
+        assert [bar.total_text for bar in opened.bars][:2] == ["1 dossier", "1 dossier"]
+        rows = list(csv_rows(list(sections.values()), today=TODAY))
+        assert rows[0] == ["Rendement de l'agence par rapport à l'engagement de dix jours ouvrables"]
+        assert ["Dossiers ouverts selon l'état du délai"] in rows
+    with translation.override("en"):
+        decisions = dashboard(today=TODAY, calendar=agency_calendar())[1].data["chart"]
+        assert [bar.label for bar in decisions.bars][-3:] == ["Jan", "Feb", "Mar"]
+        assert decisions.bars[-2].total_text == "67%"
+
+
+def test_the_french_charts_draw_coordinates_svg_can_read(agency):
+    """The charts' coordinates are numbers for SVG, never localised ("12,5" is no coordinate)."""
+    import re
+
+    from django.template.loader import render_to_string
+
+    from assessment.dashboard import dashboard
+
+    with translation.override("fr"):
+        sections = {item.section.key: item for item in dashboard(today=TODAY, calendar=agency_calendar())}
+        drawn = render_to_string("assessment/dashboard/_columns_chart.html", {"chart": sections["days"].data["chart"]})
+        drawn += render_to_string("assessment/dashboard/_hbars_chart.html", {"chart": sections["open"].data["chart"]})
+    coordinates = re.findall(r'\b(?:x|y|x1|y1|x2|y2|width|height)="([^"]*)"', drawn)
+    assert coordinates and not [value for value in coordinates if "," in value]
+    assert "Engagement\u00a0: 10" in drawn
