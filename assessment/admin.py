@@ -1,7 +1,6 @@
 from django.contrib import admin, messages
 from django.db import transaction
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from config.admin import ReadOnlyAdmin
 
@@ -85,9 +84,11 @@ class OutboxMessageAdmin(ReadOnlyAdmin):
     date_hierarchy = "created_at"
     actions = ["resend"]
 
-    @admin.action(description=_("Resend (only after checking the recipient did not get it)"))
+    @admin.action(description=gettext_lazy("Resend (only after checking the recipient did not get it)"))
     def resend(self, request, queryset):
         count = outbox_resend(message_ids=list(queryset.values_list("pk", flat=True)))
         skipped = queryset.count() - count
-        messages.info(request, "%d message(s) queued again; %d skipped (only uncertain or failed ones are resent)."
-                      % (count, skipped))
+        messages.info(request, ngettext(
+            "%(count)d message queued again; %(skipped)d skipped (only uncertain or failed ones are resent).",
+            "%(count)d messages queued again; %(skipped)d skipped (only uncertain or failed ones are resent).",
+            count) % {"count": count, "skipped": skipped})

@@ -2,7 +2,6 @@
 the dates (config/numbers.py), in English and in French."""
 
 import datetime as dt
-
 from decimal import Decimal
 
 import pytest
