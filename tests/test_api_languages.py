@@ -119,3 +119,11 @@ def test_the_openapi_schema_is_english_even_when_french_is_asked(client):
     assert "Not signed in." in text and "Your role may not do this." in text
     assert "The language of your pages and emails." in text
     assert "Brouillon" not in text and "Votre rôle" not in text and "courriel" not in text
+
+
+def test_a_refused_character_in_a_parameter_is_named_in_french(api):
+    response = api.get("/api/v1/frameworks/?q=a%00b", **FRENCH)
+    assert response.status_code == 400
+    assert response.json() == {"q": ["Cette valeur contient un caractère NUL, qu'aucun champ de ce service n'accepte."]}
+    english = api.get("/api/v1/frameworks/?q=a%00b")
+    assert english.json() == {"q": ["This value contains a NUL character, which no field of this service accepts."]}
