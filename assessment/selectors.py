@@ -76,7 +76,7 @@ def case_history_for(*, user, application) -> list[HistoryLine]:
     """The case's events (prefetched by the case's selector) with what `user` may read of
     what was said at each (permissions.can_read_event_message)."""
     return [
-        HistoryLine(event, event.message if can_read_event_message(user, event) else "")
+        HistoryLine(event, event.message_display() if can_read_event_message(user, event) else "")
         for event in application.events.all()
     ]
 

@@ -127,3 +127,21 @@ def test_a_refused_character_in_a_parameter_is_named_in_french(api):
     assert response.json() == {"q": ["Cette valeur contient un caractère NUL, qu'aucun champ de ce service n'accepte."]}
     english = api.get("/api/v1/frameworks/?q=a%00b")
     assert english.json() == {"q": ["This value contains a NUL character, which no field of this service accepts."]}
+
+
+def test_the_historys_own_sentences_are_shown_in_the_readers_language(api_as, provider):
+    application = Cast(provider).case("recommended")
+    path = "/api/v1/applications/%d/" % application.pk
+
+    def recommend_message(**headers):
+        events = api_as(provider).get(path, **headers).json()["events"]
+        return next(event["message"] for event in events if event["action"] == "recommend")
+
+    assert recommend_message() == "Recommendation made; waiting for an approver's sign-off."
+    assert recommend_message(**FRENCH) == "Recommandation faite\u00a0; en attente de l'approbation d'un approbateur."
+
+
+def test_a_persons_words_in_the_history_are_shown_as_written(api_as, provider):
+    application = Cast(provider).case("awaiting_provider")
+    events = api_as(provider).get("/api/v1/applications/%d/" % application.pk, **FRENCH).json()["events"]
+    assert next(e["message"] for e in events if e["action"] == "request-info") == "Send the assessment rubric."

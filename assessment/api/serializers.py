@@ -95,7 +95,7 @@ class EventSerializer(serializers.ModelSerializer):
 
     def get_message(self, event) -> str:
         request = self.context.get("request")
-        return event.message if request is not None and can_read_event_message(request.user, event) else ""
+        return event.message_display() if request is not None and can_read_event_message(request.user, event) else ""
 
 
 class SlaSerializer(serializers.Serializer):

@@ -4,8 +4,8 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django_fsm import GET_STATE, ConcurrentTransitionMixin, FSMField, transition
 
 from accounts.models import Organisation
@@ -275,11 +275,22 @@ class ApplicationEvent(models.Model):
     def get_action_display(self):
         return self.ACTION_LABELS.get(self.action, self.action.replace("-", " ").capitalize())
 
+    def message_display(self):
+        """The message in the reader's language when the system wrote it (stored in English, a
+        record that does not change with the reader); a person's words as they wrote them."""
+        return gettext(self.message) if self.message in SYSTEM_MESSAGES else self.message
+
     def get_from_state_display(self):
         return _state_label(self.from_state)
 
     def get_to_state_display(self):
         return _state_label(self.to_state)
+
+
+# The history's sentences the system writes itself (assessment/services/decisions.py).
+RECOMMENDED_MESSAGE = gettext_noop("Recommendation made; waiting for an approver's sign-off.")
+RETURNED_MESSAGE = gettext_noop("Returned to the assessor for another look.")
+SYSTEM_MESSAGES = frozenset({RECOMMENDED_MESSAGE, RETURNED_MESSAGE})
 
 
 def _state_label(value):

@@ -25,6 +25,7 @@ from ..models import (
     Application,
     Recommendation,
 )
+from ..models.applications import RECOMMENDED_MESSAGE, RETURNED_MESSAGE
 from .case_steps import case_locked, case_save, clock_refresh, event_write, required_text, state_check
 from .decision_letters import decision_letter_queue
 
@@ -80,7 +81,7 @@ def application_recommend(*, actor, application, data):
     case_save(application)
     # The events are the provider's view of the case too: the recommendation's content stays
     # on its row (the agency's page and API) until an approver makes it the decision.
-    summary = "Recommendation made; waiting for an approver's sign-off."
+    summary = RECOMMENDED_MESSAGE
     event_write(application, actor=actor, action="recommend", from_state=from_state, message=summary)
     notifications.recommendation_waiting(application, recommendation)
     return application
@@ -115,7 +116,7 @@ def application_return(*, actor, application, comment):
     case_save(application)
     # The comment is kept on the recommendation, for the agency's eyes.
     event_write(application, actor=actor, action="return", from_state=from_state,
-           message="Returned to the assessor for another look.")
+           message=RETURNED_MESSAGE)
     return application
 
 
