@@ -8,8 +8,9 @@ depends on the process's locale; and plain string formatting is far faster than 
 filter, as a sweep writes many."""
 
 import datetime as dt
+import functools
 
-from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
+from django.utils.translation import get_language, gettext_lazy, override, pgettext_lazy
 
 # Django's own catalogue has these words in French (lower case, as French writes them).
 _MONTHS = [gettext_lazy(name) for name in (
@@ -28,25 +29,30 @@ _SHORT_MONTHS = [
 ]
 
 
-def _french():
-    return (get_language() or "").startswith("fr")
+@functools.lru_cache(maxsize=8)
+def _words(language):
+    """The month and day names of a language, looked up once (a catalogue does not change
+    while the process runs): (months, weekdays, short months, first day of a month)."""
+    with override(language):
+        return ([str(name) for name in _MONTHS], [str(name) for name in _WEEKDAYS],
+                [str(name) for name in _SHORT_MONTHS], "1er" if (language or "").startswith("fr") else "1")
 
 
 def long_date(day: dt.date, *, weekday: bool = False, year: bool = True) -> str:
     """`4 January 2027`; with `weekday`, `Monday 4 January 2027`; without `year`, `4 January`.
     In French: `4 janvier 2027`, `lundi 4 janvier 2027`, `1er janvier 2027`."""
-    number = "1er" if day.day == 1 and _french() else "%d" % day.day
-    text = "%s %s" % (number, _MONTHS[day.month - 1])
+    months, weekdays, _short, first = _words(get_language())
+    text = "%s %s" % (first if day.day == 1 else "%d" % day.day, months[day.month - 1])
     if year:
         text += " %d" % day.year
-    return "%s %s" % (_WEEKDAYS[day.weekday()], text) if weekday else text
+    return "%s %s" % (weekdays[day.weekday()], text) if weekday else text
 
 
 def month_year(day: dt.date) -> str:
     """`November 2026`, « novembre 2026 »."""
-    return "%s %d" % (_MONTHS[day.month - 1], day.year)
+    return "%s %d" % (_words(get_language())[0][day.month - 1], day.year)
 
 
 def short_month(day: dt.date) -> str:
     """`Nov`, « nov. »: a column's label."""
-    return str(_SHORT_MONTHS[day.month - 1])
+    return _words(get_language())[2][day.month - 1]
