@@ -17,6 +17,10 @@ from urllib.parse import quote, urlsplit
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from django.conf import settings
+from django.utils.translation import gettext as _
+from rest_framework import status
+
+from config.errors import DomainError
 
 from .multibase import multikey_encode
 
@@ -27,8 +31,16 @@ KEY_FRAGMENT = "key-1"
 DID_CONTEXT = ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"]
 
 
-class CredentialKeyUnavailable(Exception):
-    """VC_KEY_FILE cannot be read as an Ed25519 private key: no credential can be signed."""
+class CredentialKeyUnavailable(DomainError):
+    """VC_KEY_FILE cannot be read as an Ed25519 private key: no credential can be signed or
+    checked. The reason goes to the log; the person asking is told to come back (503)."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+
+    def __init__(self, reason):
+        logger.error("credential key unavailable: %s", reason)
+        super().__init__(_("The agency's credential service is unavailable just now. Try again later."))
+        self.retry_after = 300
 
 
 def credential_key() -> Ed25519PrivateKey:
