@@ -9,6 +9,7 @@ from django.conf import settings
 from django.http import HttpResponse, StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.parsers import BaseParser, FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -66,18 +67,42 @@ class StatusListView(APIView):
                              **{"Cache-Control": "public, max-age=%d" % settings.VC_STATUS_LIST_MAX_AGE})
 
 
+class RawBodyParser(BaseParser):
+    """The body as bytes, whatever its declared type: credential_parse judges it, so a wrong
+    Content-Type gets the same clear 400 as a body that is not JSON."""
+
+    media_type = "*/*"
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        return stream.read()
+
+
+def submitted_credential(request):
+    """The bytes sent: the body, or a form's `file` (or `credential` text field)."""
+    data = request.data
+    if isinstance(data, bytes):
+        return data
+    upload = request.FILES.get("file")
+    if upload is not None:
+        return upload.read()
+    text = data.get("credential") if hasattr(data, "get") else None
+    return text.encode() if isinstance(text, str) else b""
+
+
 class VerifyCredentialView(APIView):
-    """Check a verifiable credential (the request body, JSON): its proof, that the agency issued
-    it, its revocation status and its validity window. Not JSON or not a credential: 400."""
+    """Check a verifiable credential (the request body, JSON; or a form's `file`): its proof,
+    that the agency issued it, its revocation status and its validity window. Not JSON or not
+    a credential: 400."""
 
     permission_classes = [AllowAny]
-    parser_classes = []
+    # The catch-all parser comes last: DRF takes the first whose type matches.
+    parser_classes = [MultiPartParser, FormParser, RawBodyParser]
 
     @extend_schema(request={"application/json": OpenApiTypes.OBJECT},
                    responses={200: CredentialVerificationSerializer, **document_errors(400, 413, 429)})
     def post(self, request):
         try:
-            result = credential_verify(credential_parse(request.body))
+            result = credential_verify(credential_parse(submitted_credential(request)))
         except NotACredential as exc:
             return Response({"detail": str(exc)}, status=400)
         return Response(CredentialVerificationSerializer(result).data)

@@ -409,3 +409,17 @@ def test_an_unreadable_key_file_is_a_503_not_a_500(staff, api, settings, tmp_pat
     assert api.get("/.well-known/did.json").status_code == 503
     assessment = issue(staff, letter=False)
     assert api.get("/api/v1/assessments/%s/credential/" % assessment.reference).status_code == 503
+
+
+def test_the_api_takes_an_uploaded_credential_file_too(staff, api):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    assessment = issue(staff, letter=False)
+    credential = api.get("/api/v1/assessments/%s/credential/" % assessment.reference).content
+    answer = api.post("/api/v1/verify/credential/",
+                      {"file": SimpleUploadedFile("c.json", credential, content_type="application/json")},
+                      format="multipart")
+    assert answer.status_code == 200 and answer.json()["verified"] is True
+    assert api.post("/api/v1/verify/credential/", {}, format="multipart").status_code == 400
+    # Any declared type: the body is judged as JSON all the same.
+    assert post_raw(api, credential, content_type="text/plain").json()["verified"] is True
