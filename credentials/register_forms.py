@@ -57,7 +57,8 @@ class VerifyLetterForm(OntarioFormMixin, forms.Form):
 
 
 class VerifyCredentialForm(OntarioFormMixin, forms.Form):
-    """A verifiable credential, pasted or uploaded (one of the two); `document` once valid."""
+    """A verifiable credential, pasted or uploaded (a chosen file wins over pasted text, which
+    the page keeps after each check); `document` once valid."""
 
     credential = forms.CharField(
         label=_("Credential (JSON)"), required=False, max_length=MAX_CREDENTIAL_BYTES, strip=False,
@@ -69,8 +70,8 @@ class VerifyCredentialForm(OntarioFormMixin, forms.Form):
     def clean(self):
         cleaned = super().clean()
         text, upload = cleaned.get("credential") or "", cleaned.get("credential_file")
-        if bool(text.strip()) == bool(upload):
-            raise forms.ValidationError(gettext("Paste a credential or choose a file: one of the two."))
+        if not text.strip() and upload is None:
+            raise forms.ValidationError(gettext("Paste a credential or choose its file."))
         if upload is not None:
             if upload.size > MAX_CREDENTIAL_BYTES:
                 raise forms.ValidationError(gettext("The file is larger than 256 KB; no credential of the agency is."))

@@ -423,3 +423,59 @@ def test_the_api_takes_an_uploaded_credential_file_too(staff, api):
     assert api.post("/api/v1/verify/credential/", {}, format="multipart").status_code == 400
     # Any declared type: the body is judged as JSON all the same.
     assert post_raw(api, credential, content_type="text/plain").json()["verified"] is True
+
+
+# --- the pages -------------------------------------------------------------------------------
+
+def test_the_verify_page_checks_a_pasted_credential(staff, client, api):
+    assessment = issue(staff, letter=False)
+    text = api.get("/api/v1/assessments/%s/credential/" % assessment.reference).content.decode()
+    page = client.post("/verify/", {"check": "credential", "credential": text})
+    assert page.status_code == 200
+    assert page.context["credential_result"].verdict == "verified"
+    assert "VERIFIED" in page.content.decode()
+    tampered = client.post("/verify/", {"check": "credential", "credential": text.replace("OQF-9", "OQF-8", 1)})
+    assert tampered.context["credential_result"].verdict == "not_authentic"
+    assert "NOT AUTHENTIC" in tampered.content.decode()
+
+
+@pytest.mark.parametrize("data, message", [
+    ({}, "Paste a credential"),
+    ({"credential": "not json"}, "not JSON"),
+    ({"credential": "[1, 2]"}, "not a credential"),
+    ({"credential": '{"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["X"]}'}, "VerifiableCredential"),
+])
+def test_the_verify_page_says_why_input_is_not_a_credential(db, client, data, message):
+    page = client.post("/verify/", {"check": "credential", **data})
+    assert page.status_code == 400
+    assert message in " ".join(page.context["credential_form"].non_field_errors())
+    assert page.context["credential_result"] is None
+
+
+def test_a_status_that_cannot_be_checked_is_never_shown_as_verified(staff, client, api):
+    assessment = issue(staff, letter=False)
+    credential = api.get("/api/v1/assessments/%s/credential/" % assessment.reference).json()
+    credential["credentialStatus"]["statusListCredential"] = "https://elsewhere.example/list"
+    page = client.post("/verify/", {"check": "credential", "credential": json.dumps(credential)})
+    result = page.context["credential_result"]
+    # The signature covers the status entry, so the change also breaks the proof: the gravest
+    # answer wins; the status row still says it could not check.
+    assert result.verdict == "not_authentic" and result.status == "unknown"
+    assert "Could not check" in page.content.decode()
+
+
+def test_an_authentic_credential_whose_list_cannot_be_read_says_could_not_check(staff, client, api, monkeypatch):
+    from credentials.vc import status_list
+
+    assessment = issue(staff, letter=False)
+    text = api.get("/api/v1/assessments/%s/credential/" % assessment.reference).content.decode()
+
+    def unreadable():
+        raise status_list.StatusUnreadable("The status list cannot be read.")
+
+    monkeypatch.setattr(status_list, "revoked_bit", lambda index: unreadable())
+    page = client.post("/verify/", {"check": "credential", "credential": text})
+    assert page.context["credential_result"].verdict == "could_not_check"
+    assert "COULD NOT CHECK" in page.content.decode()
+    answer = api.post("/api/v1/verify/credential/", json.loads(text), format="json").json()
+    assert answer["verified"] is False and answer["checks"]["status"] == "unknown"
