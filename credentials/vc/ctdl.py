@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.conf import settings
 
-from ..models import Assessment
+from ..models import Assessment, TransferCategory
 from ..terms import credits_number
 from .urls import register_entry_url
 
@@ -55,21 +55,33 @@ def agency_node() -> dict:
     }
 
 
-def transfer_value_profile(assessment) -> dict:
+class _Constants:
+    """What every entry of one export shares, worked out once (a reverse() and the category
+    labels per entry cost more than the rest of its serialisation)."""
+
+    def __init__(self):
+        self.entry_url = register_entry_url("REFERENCE").replace("REFERENCE", "%s")
+        self.categories = dict(TransferCategory.choices)
+        self.agency = [agency_id()]
+
+
+def transfer_value_profile(assessment, constants=None) -> dict:
+    constants = constants or _Constants()
     snapshot = assessment.snapshot or {}
     level = assessment.level
     credits = Decimal(assessment.credits)
+    category = str(constants.categories.get(assessment.transfer_category, assessment.transfer_category))
+    identifier = ctid(assessment.reference)
     node = {
-        "@id": "https://credentialengineregistry.org/resources/" + ctid(assessment.reference),
+        "@id": "https://credentialengineregistry.org/resources/" + identifier,
         "@type": "ceterms:TransferValueProfile",
-        "ceterms:ctid": ctid(assessment.reference),
+        "ceterms:ctid": identifier,
         "ceterms:name": _language_map(assessment.title, assessment.title_fr),
         "ceterms:description": _language_map(
             "%s credits at %s (%s), %s; register entry %s." % (
-                credits_number(credits), level.id, level.name, assessment.get_transfer_category_display(),
-                assessment.reference)),
-        "ceterms:ownedBy": [agency_id()],
-        "ceterms:subjectWebpage": register_entry_url(assessment.reference),
+                credits_number(credits), level.id, level.name, category, assessment.reference)),
+        "ceterms:ownedBy": constants.agency,
+        "ceterms:subjectWebpage": constants.entry_url % assessment.reference,
         "ceterms:startDate": assessment.current_from.isoformat(),
         "ceterms:transferValue": [{
             "@type": "ceterms:ValueProfile",
@@ -81,8 +93,7 @@ def transfer_value_profile(assessment) -> dict:
             "ceterms:creditLevelType": [{"@type": "ceterms:CredentialAlignmentObject",
                                          "ceterms:targetNode": AUDIENCE_LEVELS.get(assessment.transfer_category,
                                                                                    "audLevel:ProfessionalLevel"),
-                                         "ceterms:targetNodeName": _language_map(
-                                             assessment.get_transfer_category_display())}],
+                                         "ceterms:targetNodeName": _language_map(category)}],
             "ceterms:description": _language_map("Level %s: %s" % (level.id, level.name)),
         }],
         "ceterms:transferValueFrom": [{
@@ -118,9 +129,10 @@ def register_jsonld():
     """The document in pieces of text, ready for a StreamingHttpResponse."""
     yield '{"@context": %s, "@graph": [' % json.dumps(CONTEXT)
     yield json.dumps(agency_node(), ensure_ascii=False)
+    constants = _Constants()
     batch = []
     for assessment in register_rows():
-        batch.append(",\n" + json.dumps(transfer_value_profile(assessment), ensure_ascii=False))
+        batch.append(",\n" + json.dumps(transfer_value_profile(assessment, constants), ensure_ascii=False))
         if len(batch) >= 100:
             yield "".join(batch)
             batch = []

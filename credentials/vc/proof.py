@@ -13,6 +13,7 @@ import hashlib
 import rfc8785
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from django.utils.translation import gettext as _
 
 from .multibase import multibase_decode, multibase_encode
 
@@ -28,7 +29,7 @@ def _canonical(value) -> bytes:
     try:
         return rfc8785.dumps(value)
     except (rfc8785.CanonicalizationError, TypeError, ValueError, RecursionError) as exc:
-        raise ProofInvalid("The credential cannot be canonicalised (JCS): %s." % exc) from exc
+        raise ProofInvalid(_("The credential cannot be canonicalised (JCS): %(error)s.") % {"error": exc}) from exc
 
 
 def hash_data(document: dict, proof_config: dict) -> bytes:
@@ -58,19 +59,19 @@ def proof_verify(secured: dict, *, public_key: Ed25519PublicKey, expected_method
     returns the proof options. Raises ProofInvalid naming what failed."""
     proof = secured.get("proof")
     if not isinstance(proof, dict):
-        raise ProofInvalid("The credential has no proof (or more than one).")
+        raise ProofInvalid(_("The credential has no proof (or more than one)."))
     if proof.get("type") != PROOF_TYPE:
-        raise ProofInvalid("The proof is not a DataIntegrityProof.")
+        raise ProofInvalid(_("The proof is not a DataIntegrityProof."))
     if proof.get("cryptosuite") != CRYPTOSUITE:
-        raise ProofInvalid("The proof uses the cryptosuite %r; only eddsa-jcs-2022 is accepted."
-                           % str(proof.get("cryptosuite"))[:60])
+        raise ProofInvalid(_("The proof uses the cryptosuite “%(suite)s”; only eddsa-jcs-2022 is accepted.")
+                           % {"suite": str(proof.get("cryptosuite"))[:60]})
     if proof.get("proofPurpose") != "assertionMethod":
-        raise ProofInvalid("The proof's purpose is not assertionMethod.")
+        raise ProofInvalid(_("The proof's purpose is not assertionMethod."))
     if expected_method is not None and proof.get("verificationMethod") != expected_method:
-        raise ProofInvalid("The proof was not made with the agency's key.")
+        raise ProofInvalid(_("The proof was not made with the agency's key."))
     created = proof.get("created")
     if created is not None and not _is_datetime(created):
-        raise ProofInvalid("The proof's creation time is not a date and time.")
+        raise ProofInvalid(_("The proof's creation time is not a date and time."))
     options = {key: value for key, value in proof.items() if key != "proofValue"}
     unsecured = {key: value for key, value in secured.items() if key != "proof"}
     if "@context" in options:
@@ -79,18 +80,18 @@ def proof_verify(secured: dict, *, public_key: Ed25519PublicKey, expected_method
         context_list = context if isinstance(context, list) else [context]
         document_list = document_context if isinstance(document_context, list) else [document_context]
         if document_list[: len(context_list)] != context_list:
-            raise ProofInvalid("The proof's @context does not begin the credential's @context.")
+            raise ProofInvalid(_("The proof's @context does not begin the credential's @context."))
         unsecured["@context"] = context
     try:
         signature = multibase_decode(proof.get("proofValue"))
     except ValueError:
-        raise ProofInvalid("The proof value is not a base58btc multibase signature.") from None
+        raise ProofInvalid(_("The proof value is not a base58btc multibase signature.")) from None
     if len(signature) != 64:
-        raise ProofInvalid("The proof value is not an Ed25519 signature (64 bytes).")
+        raise ProofInvalid(_("The proof value is not an Ed25519 signature (64 bytes)."))
     try:
         public_key.verify(signature, hash_data(unsecured, options))
     except InvalidSignature:
-        raise ProofInvalid("The signature does not match: the credential was changed or signed with another key.") from None
+        raise ProofInvalid(_("The signature does not match: the credential was changed or signed with another key.")) from None
     return options
 
 

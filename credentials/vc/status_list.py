@@ -14,6 +14,7 @@ import hashlib
 from django.core.cache import cache
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ..models import Assessment
 from . import keys, proof
@@ -48,13 +49,13 @@ def encode(length: int, set_indexes) -> str:
 def decode(encoded: str) -> bytes:
     """The bitstring of an encodedList; StatusUnreadable for anything else."""
     if not isinstance(encoded, str) or not encoded.startswith("u"):
-        raise StatusUnreadable("The status list is not multibase base64url.")
+        raise StatusUnreadable(_("The status list is not multibase base64url."))
     text = encoded[1:]
     try:
         compressed = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
         return gzip.decompress(compressed)
     except (ValueError, OSError, EOFError) as exc:
-        raise StatusUnreadable("The status list cannot be decompressed.") from exc
+        raise StatusUnreadable(_("The status list cannot be decompressed.")) from exc
 
 
 def bit(bitstring: bytes, index: int) -> int:
@@ -110,8 +111,8 @@ def revoked_bit(index: int) -> int:
         proof.proof_verify(credential, public_key=keys.credential_public_key(),
                            expected_method=keys.verification_method_id())
     except proof.ProofInvalid as exc:
-        raise StatusUnreadable("The status list's own proof does not hold.") from exc
+        raise StatusUnreadable(_("The status list's own proof does not hold.")) from exc
     bitstring = decode(credential["credentialSubject"]["encodedList"])
     if not 0 <= index < len(bitstring) * 8:
-        raise StatusUnreadable("The status index lies outside the agency's status list.")
+        raise StatusUnreadable(_("The status index lies outside the agency's status list."))
     return bit(bitstring, index)

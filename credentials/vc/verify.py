@@ -89,7 +89,7 @@ def credential_verify(document) -> CredentialCheck:
         check.problems["proof"] = str(exc)
     check.issuer = _issuer_id(document.get("issuer")) == keys.agency_did()
     if not check.issuer:
-        check.problems["issuer"] = "The issuer is not the agency (%s)." % keys.agency_did()
+        check.problems["issuer"] = _("The issuer is not the agency (%(did)s).") % {"did": keys.agency_did()}
     check.status, status_problem = _status(document.get("credentialStatus"))
     if status_problem:
         check.problems["status"] = status_problem
@@ -110,20 +110,20 @@ def _status(entry) -> tuple[str, str]:
     if isinstance(entry, list) and len(entry) == 1:
         entry = entry[0]
     if not isinstance(entry, dict):
-        return "unknown", "The credential names no status entry: its revocation status could not be checked."
+        return "unknown", _("The credential names no status entry: its revocation status could not be checked.")
     if entry.get("type") != "BitstringStatusListEntry" or entry.get("statusPurpose") != "revocation":
-        return "unknown", "The status entry is not a revocation BitstringStatusListEntry: could not check."
+        return "unknown", _("The status entry is not a revocation BitstringStatusListEntry: could not check.")
     if entry.get("statusListCredential") != status_list_url():
-        return "unknown", "The status list is not the agency's: its revocation status could not be checked."
+        return "unknown", _("The status list is not the agency's: its revocation status could not be checked.")
     raw = entry.get("statusListIndex")
     if not isinstance(raw, str) or not raw.isascii() or not raw.isdigit() or len(raw) > 12:
-        return "unknown", "The status index is not a number: could not check."
+        return "unknown", _("The status index is not a number: could not check.")
     try:
         bit = status_list.revoked_bit(int(raw))
     except status_list.StatusUnreadable as exc:
-        return "unknown", str(exc) + " Its revocation status could not be checked."
+        return "unknown", _("%(reason)s Its revocation status could not be checked.") % {"reason": exc}
     if bit:
-        return "revoked", "The agency has revoked this assessment."
+        return "revoked", _("The agency has revoked this assessment.")
     return "ok", ""
 
 
@@ -131,15 +131,15 @@ def _validity(document) -> tuple[bool, str]:
     now = timezone.now()
     start = _datetime(document.get("validFrom"))
     if start is None:
-        return False, "The credential's validFrom is missing or not a date and time."
+        return False, _("The credential's validFrom is missing or not a date and time.")
     if now < start:
-        return False, "The credential is not valid yet (from %s)." % document["validFrom"]
+        return False, _("The credential is not valid yet (from %(start)s).") % {"start": document["validFrom"]}
     if "validUntil" in document:
         end = _datetime(document.get("validUntil"))
         if end is None:
-            return False, "The credential's validUntil is not a date and time."
+            return False, _("The credential's validUntil is not a date and time.")
         if now > end:
-            return False, "The credential's validity ended on %s." % document["validUntil"]
+            return False, _("The credential's validity ended on %(end)s.") % {"end": document["validUntil"]}
     return True, ""
 
 
