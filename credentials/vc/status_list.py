@@ -73,7 +73,10 @@ def status_list_facts() -> tuple[int, list[int]]:
 def status_list_credential() -> dict:
     """The signed BitstringStatusListCredential as it stands now."""
     length, revoked = status_list_facts()
-    digest = hashlib.sha256(("%s:%d:%s" % (keys.verification_method_id(), length, revoked)).encode()).hexdigest()
+    # Everything the signed list depends on: its address, the key, its length and its bits.
+    signer = keys.public_key_raw(keys.credential_public_key()).hex()
+    facts = "%s:%s:%s:%d:%s" % (status_list_url(), keys.verification_method_id(), signer, length, revoked)
+    digest = hashlib.sha256(facts.encode()).hexdigest()
     key = "vc:status-list:" + digest
     credential = cache.get(key)
     if credential is None:

@@ -479,3 +479,19 @@ def test_an_authentic_credential_whose_list_cannot_be_read_says_could_not_check(
     assert "COULD NOT CHECK" in page.content.decode()
     answer = api.post("/api/v1/verify/credential/", json.loads(text), format="json").json()
     assert answer["verified"] is False and answer["checks"]["status"] == "unknown"
+
+
+def test_the_cached_list_follows_the_key_and_the_address(staff, api, settings, tmp_path):
+    assessment = issue(staff, letter=False)
+    api.get("/api/v1/status-lists/revocation/")
+    key = Ed25519PrivateKey.generate()
+    path = tmp_path / "vc.pem"
+    path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                       serialization.NoEncryption()))
+    settings.VC_KEY_FILE = str(path)
+    assert independently_verified(api.get("/api/v1/status-lists/revocation/").json(), key.public_key())
+    settings.SITE_URL = "https://moved.example"
+    listed = api.get("/api/v1/status-lists/revocation/").json()
+    assert listed["id"] == "https://moved.example/api/v1/status-lists/revocation/"
+    credential = api.get("/api/v1/assessments/%s/credential/" % assessment.reference).json()
+    assert api.post("/api/v1/verify/credential/", credential, format="json").json()["verified"] is True
