@@ -36,7 +36,9 @@ class DidDocumentView(APIView):
 
     @extend_schema(responses={(200, "application/json"): OpenApiTypes.OBJECT, **document_errors(429)})
     def get(self, request):
-        return json_response(keys.did_document(), **{"Cache-Control": "public, max-age=300"})
+        # Browser-based verifiers (web wallets) resolve the DID from other origins.
+        return json_response(keys.did_document(), **{"Cache-Control": "public, max-age=300",
+                                                      "Access-Control-Allow-Origin": "*"})
 
 
 class AssessmentCredentialView(APIView):
@@ -64,7 +66,8 @@ class StatusListView(APIView):
     @extend_schema(responses={(200, "application/json"): OpenApiTypes.OBJECT, **document_errors(429)})
     def get(self, request):
         return json_response(status_list.status_list_credential(),
-                             **{"Cache-Control": "public, max-age=%d" % settings.VC_STATUS_LIST_MAX_AGE})
+                             **{"Cache-Control": "public, max-age=%d" % settings.VC_STATUS_LIST_MAX_AGE,
+                                "Access-Control-Allow-Origin": "*"})
 
 
 class RawBodyParser(BaseParser):

@@ -185,7 +185,7 @@ def test_revocation_sets_the_bit_and_shows_in_the_next_request(staff, api, api_a
     index = int(credential["credentialStatus"]["statusListIndex"])
     _, key = published_key(api)
     before = api.get("/api/v1/status-lists/revocation/")
-    assert "max-age" in before["Cache-Control"]
+    assert "max-age=60" in before["Cache-Control"] and before["Access-Control-Allow-Origin"] == "*"
     assert bit_of(before.json(), index) == 0
     assert api.post("/api/v1/verify/credential/", credential, format="json").json()["checks"]["status"] == "ok"
 
