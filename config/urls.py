@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from accounts import views as account_views
 from assessment import views as assessment_views
+from credentials.api.vc import DidDocumentView
 
 from .health import healthz
 from .schema import EnglishSchemaView
@@ -30,6 +31,7 @@ urlpatterns = [
     path("", include("credentials.register_urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path(".well-known/did.json", DidDocumentView.as_view(), name="did-document"),
     path("api/v1/", include(api_v1)),
     path("api/schema/", EnglishSchemaView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script as a file (?script): no inline script.

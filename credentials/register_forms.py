@@ -12,6 +12,10 @@ from .bulk_verification import MAX_BYTES as BULK_MAX_BYTES
 from .bulk_verification import MAX_ROWS as BULK_MAX_ROWS
 from .letters.verify import MAX_LETTER_BYTES
 from .models import Assessment, Level, TransferCategory
+from .vc.verify import NotACredential, credential_parse
+
+# Far above any credential of the agency (a few kilobytes), far below the request limit.
+MAX_CREDENTIAL_BYTES = 256 * 1024
 
 
 def _with_any(choices, label="Any"):
@@ -50,6 +54,33 @@ class VerifyLetterForm(OntarioFormMixin, forms.Form):
         if upload.size > MAX_LETTER_BYTES:
             raise forms.ValidationError(_("The file is larger than 10 MB; no letter of the agency is."))
         return upload
+
+
+class VerifyCredentialForm(OntarioFormMixin, forms.Form):
+    """A verifiable credential, pasted or uploaded (a chosen file wins over pasted text, which
+    the page keeps after each check); `document` once valid."""
+
+    credential = forms.CharField(
+        label=gettext_lazy("Credential (JSON)"), required=False, max_length=MAX_CREDENTIAL_BYTES, strip=False,
+        widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false"}),
+        help_text=gettext_lazy("Paste the credential as you received it, from { to }."))
+    credential_file = forms.FileField(label=gettext_lazy("or a credential file (.json)"), required=False,
+                                      help_text=gettext_lazy("Up to 256 KB."))
+
+    def clean(self):
+        cleaned = super().clean()
+        text, upload = cleaned.get("credential") or "", cleaned.get("credential_file")
+        if not text.strip() and upload is None:
+            raise forms.ValidationError(_("Paste a credential or choose its file."))
+        if upload is not None:
+            if upload.size > MAX_CREDENTIAL_BYTES:
+                raise forms.ValidationError(_("The file is larger than 256 KB; no credential of the agency is."))
+            text = upload.read()
+        try:
+            cleaned["document"] = credential_parse(text)
+        except NotACredential as exc:
+            raise forms.ValidationError(str(exc)) from None
+        return cleaned
 
 
 class StackForm(OntarioFormMixin, forms.Form):

@@ -20,7 +20,15 @@ from .codes import verification_code_normalise
 from .history import assessment_history_for
 from .letters.keys import SigningKeyUnavailable, certificate_fingerprint, earlier_certificates
 from .permissions import can_download_letters, can_see_verification_code
-from .register_forms import BulkVerifyForm, RegisterSearchForm, StackForm, VerifyCodeForm, VerifyLetterForm
+from .register_forms import (
+    BulkVerifyForm,
+    RegisterSearchForm,
+    StackForm,
+    VerifyCodeForm,
+    VerifyCredentialForm,
+    VerifyLetterForm,
+)
+from .vc.verify import credential_verify
 from .verification import letter_verify
 
 PAGE_SIZE = 25
@@ -96,10 +104,14 @@ def _fingerprints():
 
 @require_http_methods(["GET", "POST"])
 def verify(request):
-    """Type a code (GET, goes to the code's page) or upload a letter (POST)."""
+    """Type a code (GET, goes to the code's page), upload a letter (POST) or paste or upload a
+    verifiable credential (POST with `check=credential`)."""
     code_form = VerifyCodeForm(request.GET if "code" in request.GET else None)
-    letter_form = VerifyLetterForm(*((request.POST, request.FILES) if request.method == "POST" else ()))
-    result = None
+    checks_credential = request.method == "POST" and request.POST.get("check") == "credential"
+    posted = (request.POST, request.FILES) if request.method == "POST" else ()
+    letter_form = VerifyLetterForm(*(() if checks_credential else posted))
+    credential_form = VerifyCredentialForm(*(posted if checks_credential else ()))
+    result = credential_result = None
     status = 200
     if code_form.is_bound and code_form.is_valid():
         canonical = verification_code_normalise(code_form.cleaned_data["code"])
@@ -108,12 +120,16 @@ def verify(request):
         limited = _throttled(request)
         if limited:
             return limited
-        if letter_form.is_valid():
-            result = letter_verify(letter_form.cleaned_data["file"].read())
-        else:
+        form = credential_form if checks_credential else letter_form
+        if not form.is_valid():
             status = 400
+        elif checks_credential:
+            credential_result = credential_verify(form.cleaned_data["document"])
+        else:
+            result = letter_verify(form.cleaned_data["file"].read())
     return render(request, "register/verify.html", {
-        "code_form": code_form, "letter_form": letter_form, "result": result,
+        "code_form": code_form, "letter_form": letter_form, "credential_form": credential_form,
+        "result": result, "credential_result": credential_result,
         **_fingerprints(),
     }, status=status)
 
@@ -126,7 +142,7 @@ def verify_code(request, code):
     assessment = selectors.assessment_by_code(code)
     return render(request, "register/verify_code.html", {
         "assessment": assessment, "code": code, "code_form": VerifyCodeForm(initial={"code": code}),
-        "letter_form": VerifyLetterForm(),
+        "letter_form": VerifyLetterForm(), "credential_form": VerifyCredentialForm(),
         **_fingerprints(),
     }, status=200 if assessment else 404)
 

@@ -235,6 +235,15 @@ MATRIX = {
     "api-verify-code": ("get", lambda w: "/api/v1/verify/%s/" % w["assessment"].verification_code, ALL(200)),
     "api-verify-letter": ("post", "/api/v1/verify/letter/", ALL(400)),
     "api-verify-certificate": ("get", "/api/v1/verify/certificate.pem", ALL(200)),
+    # Verifiable credentials and open data (issue 18): public. The credential goes to whoever
+    # the register shows the entry to; an empty body is not a credential (400).
+    "api-assessment-credential": (
+        "get", lambda w: "/api/v1/assessments/%s/credential/" % w["assessment"].reference, ALL(200),
+    ),
+    "api-verify-credential": ("post", "/api/v1/verify/credential/", ALL(400)),
+    "api-status-list": ("get", "/api/v1/status-lists/revocation/", ALL(200)),
+    "api-register-jsonld": ("get", "/api/v1/register.jsonld", ALL(200)),
+    "did-document": ("get", "/.well-known/did.json", ALL(200)),
     "api-stack": ("post", "/api/v1/stack/", {**signed_in(400, anonymous=401), "provider": 403}),
     # Exports and bulk verification: registrars and the agency; an empty body is a 400.
     "api-stack-csv": ("post", "/api/v1/stack/csv/", {**signed_in(400, anonymous=401), "provider": 403}),

@@ -14,7 +14,7 @@ def _run(code, **env):
     clean = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS",
                                                               "DATABASE_URL", "REDIS_URL", "SIGNING_KEY_FILE",
                                                               "SIGNING_CERT_FILE", "SIGNING_TRUSTED_CERTS",
-                                                              "DJANGO_SETTINGS_MODULE",
+                                                              "VC_KEY_FILE", "DJANGO_SETTINGS_MODULE",
                                                               "DJANGO_CONN_MAX_AGE"}}
     return subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True, timeout=120
@@ -47,7 +47,7 @@ def test_production_refuses_to_start_without_its_secrets(tmp_path):
     assert not (tmp_path / "postgres").exists()
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
-    for name in ("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL", "SIGNING_CERT_FILE"):
+    for name in ("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL", "SIGNING_CERT_FILE", "VC_KEY_FILE"):
         assert name in result.stderr
     # Only workers sign: they check the key as they start (tests/credentials/test_key_rotation.py).
     assert "SIGNING_KEY_FILE" not in result.stderr
@@ -55,6 +55,8 @@ def test_production_refuses_to_start_without_its_secrets(tmp_path):
 
 PRODUCTION = dict(
     DJANGO_SETTINGS_MODULE="config.settings.production",
+    # Named but never read by these checks: production checks only that the file exists.
+    VC_KEY_FILE=__file__,
     DJANGO_SECRET_KEY="x" * 60,
     DJANGO_ALLOWED_HOSTS="agency.example",
     DATABASE_URL="postgres://postgres@127.0.0.1:5432/test",
@@ -75,10 +77,21 @@ def test_production_refuses_signing_files_that_do_not_exist(tmp_path):
 
 
 def test_the_production_web_starts_with_the_certificate_and_no_key(tmp_path):
+    cert, vc_key = tmp_path / "signing.pem", tmp_path / "vc.pem"
+    cert.write_text("cert")
+    vc_key.write_text("key")
+    result = _run("import django; django.setup(); print('started')", **{**PRODUCTION, "VC_KEY_FILE": str(vc_key)},
+                  SIGNING_CERT_FILE=str(cert))
+    assert result.stdout.strip() == "started", result.stderr
+
+
+def test_production_refuses_a_credential_key_file_that_does_not_exist(tmp_path):
     cert = tmp_path / "signing.pem"
     cert.write_text("cert")
-    result = _run("import django; django.setup(); print('started')", **PRODUCTION, SIGNING_CERT_FILE=str(cert))
-    assert result.stdout.strip() == "started", result.stderr
+    result = _run("import django; django.setup()", **{**PRODUCTION, "VC_KEY_FILE": str(tmp_path / "missing-vc.pem")},
+                  SIGNING_CERT_FILE=str(cert))
+    assert result.returncode != 0
+    assert "VC_KEY_FILE does not name a readable file" in result.stderr
 
 
 def test_production_passes_the_deployment_checks_when_given_its_secrets(tmp_path):
@@ -97,6 +110,7 @@ def test_production_passes_the_deployment_checks_when_given_its_secrets(tmp_path
             "REDIS_URL": "redis://127.0.0.1:6379/1",
             "SIGNING_KEY_FILE": str(key),
             "SIGNING_CERT_FILE": str(cert),
+            "VC_KEY_FILE": str(key),
         },
         capture_output=True,
         text=True,

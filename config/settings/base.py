@@ -182,6 +182,11 @@ SIGNING_KEY_FILE = env("SIGNING_KEY_FILE", default="")
 SIGNING_CERT_FILE = env("SIGNING_CERT_FILE", default="")
 # Earlier agency certificates (one PEM file): letters their keys signed still verify.
 SIGNING_TRUSTED_CERTS = env("SIGNING_TRUSTED_CERTS", default="")
+# Ed25519 private key (PEM) that signs verifiable credentials; unset: a development key under
+# VAR_DIR, made on first use (credentials/vc/keys.py).
+VC_KEY_FILE = env("VC_KEY_FILE", default="")
+# Seconds a verifier may keep the revocation status list (Cache-Control max-age).
+VC_STATUS_LIST_MAX_AGE = 60
 
 THROTTLE_ANON = env("THROTTLE_ANON", default="60/minute")
 THROTTLE_USER = env("THROTTLE_USER", default="1200/minute")

@@ -15,6 +15,8 @@ _REQUIRED = (
     # The web checks and publishes with the certificate; only workers sign, and they refuse to
     # start without a key that matches it (config/celery.py).
     "SIGNING_CERT_FILE",
+    # The web signs each verifiable credential as it is asked for (credentials/vc/keys.py).
+    "VC_KEY_FILE",
 )
 _missing = [name for name in _REQUIRED if not environ.Env().str(name, default="")]
 if _missing:
@@ -25,7 +27,7 @@ if _missing:
 from .base import *  # noqa: E402, F403
 from .base import env  # noqa: E402
 
-for _name in ("SIGNING_CERT_FILE", "SIGNING_TRUSTED_CERTS"):
+for _name in ("SIGNING_CERT_FILE", "SIGNING_TRUSTED_CERTS", "VC_KEY_FILE"):
     if env(_name, default="") and not Path(env(_name)).is_file():
         raise ImproperlyConfigured(_name + " does not name a readable file: " + env(_name))
 

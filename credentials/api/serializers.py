@@ -346,3 +346,23 @@ class StackSerializer(serializers.Serializer):
     by_transfer_category = serializers.DictField(
         child=serializers.DecimalField(max_digits=8, decimal_places=1, coerce_to_string=False)
     )
+
+
+class CredentialChecksSerializer(serializers.Serializer):
+    proof = serializers.BooleanField()
+    issuer = serializers.BooleanField()
+    status = serializers.ChoiceField(choices=["ok", "revoked", "unknown"])
+    validity = serializers.BooleanField()
+
+
+class CredentialVerificationSerializer(serializers.Serializer):
+    """POST /verify/credential/: `verified` only when every check passes; `problems` says in a
+    sentence why each failed check failed (the contract's fields, and this one more)."""
+
+    verified = serializers.BooleanField()
+    checks = serializers.SerializerMethodField()
+    reference = serializers.CharField(allow_null=True)
+    problems = serializers.DictField(child=serializers.CharField())
+
+    def get_checks(self, result) -> CredentialChecksSerializer:
+        return CredentialChecksSerializer(result).data

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import register, views
+from . import register, vc, views
 
 urlpatterns = [
     path("frameworks/", views.FrameworkListView.as_view(), name="api-frameworks"),
@@ -19,13 +19,21 @@ urlpatterns = [
 urlpatterns += [
     path("assessments/", register.AssessmentListView.as_view(), name="api-assessments"),
     path("assessments/<str:reference>/", register.AssessmentDetailView.as_view(), name="api-assessment"),
+    path("assessments/<str:reference>/credential/", vc.AssessmentCredentialView.as_view(),
+         name="api-assessment-credential"),
     path("assessments/<str:reference>/letter/", register.AssessmentLetterView.as_view(), name="api-assessment-letter"),
     path("assessments/<str:reference>/revoke/", register.AssessmentRevokeView.as_view(), name="api-assessment-revoke"),
     path("verify/letter/", register.VerifyLetterView.as_view(), name="api-verify-letter"),
     path("verify/bulk/", register.BulkVerifyView.as_view(), name="api-verify-bulk"),
+    path("verify/credential/", vc.VerifyCredentialView.as_view(), name="api-verify-credential"),
     path("verify/certificate.pem", register.VerifyCertificateView.as_view(), name="api-verify-certificate"),
     path("verify/<str:code>/", register.VerifyCodeView.as_view(), name="api-verify-code"),
     path("stack/", register.StackView.as_view(), name="api-stack"),
     path("stack/csv/", register.StackCsvView.as_view(), name="api-stack-csv"),
     path("stack/pdf/", register.StackPdfView.as_view(), name="api-stack-pdf"),
+]
+
+urlpatterns += [
+    path("status-lists/revocation/", vc.StatusListView.as_view(), name="api-status-list"),
+    path("register.jsonld", vc.RegisterJsonLdView.as_view(), name="api-register-jsonld"),
 ]

@@ -28,6 +28,17 @@ class ReferenceCounter(models.Model):
         return "%s-%d: %d" % (self.prefix, self.year, self.last)
 
 
+STATUS_LIST_SEQUENCE = "credentials_status_list_index"
+
+
+class NextStatusListIndex(models.Func):
+    """The next number of the sequence that places entries in the revocation status list
+    (credentials/vc/status_list.py): PostgreSQL hands each new row its own, once."""
+
+    template = "nextval('%s')" % STATUS_LIST_SEQUENCE
+    output_field = models.IntegerField()
+
+
 class TransferCategory(models.TextChoices):
     """How receiving institutions may place the credit, as ACE and NCCRS do."""
 
@@ -92,6 +103,9 @@ class Assessment(models.Model):
     # assessment_issue (assessment_search_index).
     # Stored rather than computed per query so the GIN index answers a search alone.
     search_vector = SearchVectorField(null=True, editable=False)
+    # The entry's bit in the revocation status list of its verifiable credentials: given by
+    # the database at insert, never reused, never changed.
+    status_list_index = models.IntegerField(unique=True, db_default=NextStatusListIndex(), editable=False)
 
     class Meta:
         ordering = ["-issued_at", "-id"]

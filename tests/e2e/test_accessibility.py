@@ -76,6 +76,15 @@ def bulk_verified(page, world):
     page.get_by_role("button", name="Download the results as CSV").wait_for()
 
 
+def credential_checked(page, world):
+    """A credential of the world's entry, pasted and checked: the verdict and the checks table."""
+    from credentials.vc.issue import credential_issue
+
+    page.locator("#id_credential").fill(json.dumps(credential_issue(world["assessment"])))
+    page.get_by_role("button", name="Check credential").click()
+    page.locator(".agency-credential-checks").wait_for()
+
+
 def microcredential(w):
     return "/microcredentials/%d/" % w["microcredential"].pk
 
@@ -135,6 +144,7 @@ PAGES = [
     Page("start-provider-reviews-due", lambda w: (review_case(w), "/")[1], role="provider"),
     Page("stack-result", "/stack/", role="registrar", prepare=stack_added_up),
     Page("stack-bulk-verify", "/stack/", role="registrar", prepare=bulk_verified),
+    Page("verify-credential", "/verify/", prepare=credential_checked),
 ]
 
 
