@@ -4,6 +4,7 @@ the rules are the model's, applied by the services, and their messages land on t
 from decimal import Decimal
 
 from django import forms
+from django.utils.translation import gettext_lazy
 
 from config.forms import OntarioFormMixin
 
@@ -78,6 +79,21 @@ class MicroCredentialForm(OntarioFormMixin, forms.Form):
     quality_assurance = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), help_text="Your internal process for reviewing this micro-credential.")
     evidence_of_need = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), help_text="From employers, industry or the community.")
 
+    # The French version (recommended): French pages and the register show it where given.
+    # `lang` tells screen readers and spell checkers what is typed (WCAG 3.1.2).
+    title_fr = forms.CharField(
+        max_length=300, widget=forms.TextInput(attrs={"lang": "fr"}),
+        help_text=gettext_lazy("The title in French. The same rule applies: do not call it a diplôme, baccalauréat, "
+                               "maîtrise or doctorat."),
+    )
+    description_fr = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4, "lang": "fr"}),
+        help_text=gettext_lazy("What the micro-credential covers, in French."),
+    )
+    learning_outcomes_fr = LinesField(
+        widget=forms.Textarea(attrs={"rows": 4, "lang": "fr"}),
+        help_text=gettext_lazy("One per line, in French."),
+    )
     contact_hours = forms.DecimalField(
         decimal_places=1, max_digits=7,
         widget=forms.NumberInput(attrs={"step": "0.5", "min": "0", "class": "ontario-input ontario-input--5-char-width"}),

@@ -17,6 +17,7 @@ from django.utils import timezone
 from accounts.models import Organisation
 from config.input_guards import text_problem
 
+from ..languages import Bilingual
 from .reference import FieldOfStudy, Level
 
 ASSESSMENT_TYPES = ["exam", "project", "portfolio", "practical", "presentation", "assignment", "quiz", "other"]
@@ -107,7 +108,7 @@ def validate_price(value):
         raise ValidationError("Give the price in Canadian dollars as 0 or more.")
 
 
-class MicroCredential(models.Model):
+class MicroCredential(Bilingual, models.Model):
     """A provider's description of one micro-credential, as filed with the agency.
 
     Every descriptive field may be empty while it is a draft: completeness.py says what is
@@ -214,6 +215,19 @@ class MicroCredential(models.Model):
     @property
     def is_locked(self):
         return bool(self.locked_reason)
+
+    # The French version on French pages where the provider gave it, else the English.
+    @property
+    def localized_title(self):
+        return self.localized("title")
+
+    @property
+    def localized_description(self):
+        return self.localized("description")
+
+    @property
+    def localized_learning_outcomes(self):
+        return self.localized("learning_outcomes")
 
 
 class Attachment(models.Model):

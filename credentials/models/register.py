@@ -6,9 +6,11 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
 
+from ..languages import Bilingual
 from .microcredentials import MicroCredential
 from .reference import FieldOfStudy, Level
 
@@ -30,13 +32,13 @@ class ReferenceCounter(models.Model):
 class TransferCategory(models.TextChoices):
     """How receiving institutions may place the credit, as ACE and NCCRS do."""
 
-    VOCATIONAL_CERTIFICATE = "vocational_certificate", "Vocational certificate"
-    LOWER_DIVISION = "lower_division", "Lower-division undergraduate"
-    UPPER_DIVISION = "upper_division", "Upper-division undergraduate"
-    GRADUATE = "graduate", "Graduate"
+    VOCATIONAL_CERTIFICATE = "vocational_certificate", _("Vocational certificate")
+    LOWER_DIVISION = "lower_division", _("Lower-division undergraduate")
+    UPPER_DIVISION = "upper_division", _("Upper-division undergraduate")
+    GRADUATE = "graduate", _("Graduate")
 
 
-class Assessment(models.Model):
+class Assessment(Bilingual, models.Model):
     """An entry in the register: the agency's decision on one micro-credential, as assessed."""
 
     class Status(models.TextChoices):
@@ -120,6 +122,11 @@ class Assessment(models.Model):
     @property
     def is_public(self):
         return self.status in self.PUBLIC_STATUSES
+
+    @property
+    def localized_title(self):
+        """The French title on French pages where the provider gave one, else the English."""
+        return self.localized("title")
 
 
 class AssessmentTerms(models.Model):

@@ -1,0 +1,39 @@
+"""Which version of a bilingual value a reader gets: the one place that decides.
+
+Reference data (frameworks, levels, fields of study) and a provider's micro-credential keep
+their French beside the English (`name_fr`, `title_fr`, ...). A French reader gets the French
+where it was given and the English otherwise, so nothing is ever blank because a translation
+is missing. Pages, the API and letters all ask `localized()` (models expose it as
+`localized_name`, `localized_title`..., templates as the `localized` filter of `bilingual`).
+"""
+
+from django.utils.translation import get_language
+
+
+def is_french(language=None):
+    """Whether `language` (default: the active language, e.g. "fr" or "fr-ca") is French."""
+    return (language or get_language() or "").lower().startswith("fr")
+
+
+def _given(value):
+    if isinstance(value, list | tuple):
+        return any(str(item).strip() for item in value)
+    return bool(value and str(value).strip())
+
+
+def localized(source, field, language=None):
+    """`field` of `source` (a model instance or a dict, e.g. an assessment's snapshot) in
+    `language` (default: the active one): its `<field>_fr` when French and given, else `field`."""
+    get = source.get if isinstance(source, dict) else lambda name, default=None: getattr(source, name, default)
+    if is_french(language):
+        french = get(field + "_fr")
+        if _given(french):
+            return french
+    return get(field)
+
+
+class Bilingual:
+    """For models that keep `<field>_fr` beside `<field>`."""
+
+    def localized(self, field, language=None):
+        return localized(self, field, language)
