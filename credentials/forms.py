@@ -40,12 +40,13 @@ class CodesField(forms.CharField):
 def _level_choices():
     groups = [("", "Choose a level")]
     for framework in frameworks_with_levels():
-        groups.append((framework.name, [(level.id, "%s – %s" % (level.id, level.name)) for level in framework.levels.all()]))
+        groups.append((framework.localized_name,
+                       [(level.id, "%s – %s" % (level.id, level.localized_name)) for level in framework.levels.all()]))
     return groups
 
 
 def _field_choices():
-    return [("", "Choose a field of study")] + [(f.code, "%s – %s" % (f.code, f.name)) for f in fields_of_study()]
+    return [("", "Choose a field of study")] + [(f.code, "%s – %s" % (f.code, f.localized_name)) for f in fields_of_study()]
 
 
 class MicroCredentialForm(OntarioFormMixin, forms.Form):

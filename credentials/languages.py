@@ -32,6 +32,13 @@ def localized(source, field, language=None):
     return get(field)
 
 
+def language_of(source, field, language=None):
+    """"fr" or "en": the language `localized()` answers in, for a `lang` attribute (WCAG 3.1.2:
+    an English title on a French page is marked as English)."""
+    get = source.get if isinstance(source, dict) else lambda name, default=None: getattr(source, name, default)
+    return "fr" if is_french(language) and _given(get(field + "_fr")) else "en"
+
+
 class Bilingual:
     """For models that keep `<field>_fr` beside `<field>`."""
 
