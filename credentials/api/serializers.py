@@ -2,6 +2,7 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from ..completeness import RECOMMENDED, REQUIRED, completeness
+from ..languages import localized
 from ..models import Attachment, FieldOfStudy, Framework, Level, MicroCredential
 from ..permissions import can_download_letters, can_see_verification_code
 from ..selectors import field_of_study_codes, level_ids
@@ -245,7 +246,7 @@ class VerificationSerializer(serializers.Serializer):
     title = serializers.CharField()
     provider = serializers.CharField(source="provider.name")
     level = serializers.CharField(source="level_id")
-    level_name = serializers.CharField(source="level.name")
+    level_name = serializers.CharField(source="level.localized_name")
     credits = serializers.DecimalField(max_digits=4, decimal_places=1, coerce_to_string=False)
     transfer_category = serializers.CharField()
     subject_area = serializers.CharField()
@@ -273,7 +274,7 @@ def verification_data(facts) -> dict:
         "title": facts.title,
         "provider": facts.provider,
         "level": facts.level,
-        "level_name": facts.level_name,
+        "level_name": localized(facts, "level_name"),
         "credits": float(facts.credits),
         "transfer_category": facts.transfer_category,
         "subject_area": facts.subject_area,

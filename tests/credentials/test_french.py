@@ -33,6 +33,9 @@ def _language_from_request(settings):
         middleware = list(settings.MIDDLEWARE)
         middleware.insert(middleware.index("django.contrib.sessions.middleware.SessionMiddleware") + 1, LOCALE)
         settings.MIDDLEWARE = middleware
+    yield
+    # The middleware leaves the last request's language active in this thread.
+    translation.deactivate()
 
 
 def french(path):
@@ -293,3 +296,13 @@ def test_the_french_detail_page_shows_the_french_version(signed_in, provider):
     english = signed_in.get("/microcredentials/%d/" % microcredential.pk).content.decode()
     assert microcredential.description in english
     assert "Title in French" in english and microcredential.title_fr in english
+
+
+@pytest.mark.usefixtures("letters_dir")
+def test_verification_names_the_level_in_the_requests_language(staff, client):
+    assessment = issue(staff, letter=False)
+    path = "/api/v1/verify/%s/" % assessment.verification_code
+    assert client.get(path).json()["level_name"] == "Post-Diploma Certificate"
+    assert client.get(path, HTTP_ACCEPT_LANGUAGE="fr").json()["level_name"] == "Certificat postdiplôme"
+    page = get_fr(client, "/verify/%s/" % assessment.verification_code).content.decode()
+    assert assessment.title_fr in page and "Certificat postdiplôme" in page
