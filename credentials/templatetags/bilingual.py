@@ -4,6 +4,7 @@ which language that is, for `lang`. The rule is languages.localized."""
 
 from django import template
 
+from ..languages import is_french
 from ..languages import language_of as _language_of
 from ..languages import localized as _localized
 
@@ -21,3 +22,9 @@ def localized(source, field):
 def language_of(source, field):
     """`lang="{{ entry|language_of:'title' }}"`: the language the localized value is in."""
     return _language_of(source, field)
+
+
+@register.simple_tag
+def page_is_french():
+    """`{% page_is_french as french %}`: whether the page is drawn in French."""
+    return is_french()
