@@ -21,22 +21,24 @@ def _given(value):
     return bool(value and str(value).strip())
 
 
-def localized(source, field, language=None):
-    """`field` of `source` (a model instance or a dict, e.g. an assessment's snapshot) in
-    `language` (default: the active one): its `<field>_fr` when French and given, else `field`."""
-    get = source.get if isinstance(source, dict) else lambda name, default=None: getattr(source, name, default)
-    if is_french(language):
-        french = get(field + "_fr")
-        if _given(french):
-            return french
-    return get(field)
+def _reader(source):
+    if isinstance(source, dict):
+        return source.get
+    return lambda name: getattr(source, name, None)
 
 
 def language_of(source, field, language=None):
-    """"fr" or "en": the language `localized()` answers in, for a `lang` attribute (WCAG 3.1.2:
-    an English title on a French page is marked as English)."""
-    get = source.get if isinstance(source, dict) else lambda name, default=None: getattr(source, name, default)
-    return "fr" if is_french(language) and _given(get(field + "_fr")) else "en"
+    """"fr" or "en": the version of `field` a reader in `language` (default: the active one)
+    gets; also for a `lang` attribute (WCAG 3.1.2: an English title on a French page is
+    marked as English)."""
+    return "fr" if is_french(language) and _given(_reader(source)(field + "_fr")) else "en"
+
+
+def localized(source, field, language=None):
+    """`field` of `source` (a model instance or a dict, e.g. an assessment's snapshot) in
+    `language` (default: the active one): its `<field>_fr` when French and given, else `field`."""
+    name = field + "_fr" if language_of(source, field, language) == "fr" else field
+    return _reader(source)(name)
 
 
 class Bilingual:
