@@ -27,9 +27,10 @@ FORBIDDEN = "must not call the micro-credential a degree"
 
 @pytest.fixture(autouse=True)
 def _language_from_request(settings):
-    """The request's language decides (settings add LocaleMiddleware with the French pages;
-    until then these tests add it themselves, after sessions as Django asks)."""
-    if LOCALE not in settings.MIDDLEWARE:
+    """The request's language decides: the project's language middleware does that once the
+    French pages are in the settings; until then these tests add Django's, after sessions as
+    Django asks."""
+    if not any("locale" in name.lower() or "language" in name.lower() for name in settings.MIDDLEWARE):
         middleware = list(settings.MIDDLEWARE)
         middleware.insert(middleware.index("django.contrib.sessions.middleware.SessionMiddleware") + 1, LOCALE)
         settings.MIDDLEWARE = middleware
