@@ -14,14 +14,14 @@ class LevelInline(admin.TabularInline):
 class FrameworkAdmin(admin.ModelAdmin):
     """Administrators maintain frameworks (docs/rules.md, "Levels and credit": frameworks are data)."""
 
-    list_display = ["code", "name", "is_default", "position"]
+    list_display = ["code", "name", "name_fr", "is_default", "position"]
     inlines = [LevelInline]
 
 
 @admin.register(FieldOfStudy)
 class FieldOfStudyAdmin(admin.ModelAdmin):
-    list_display = ["code", "name"]
-    search_fields = ["code", "name"]
+    list_display = ["code", "name", "name_fr"]
+    search_fields = ["code", "name", "name_fr"]
 
 
 class AttachmentInline(admin.TabularInline):

@@ -19,7 +19,7 @@ from .api.serializers import CONTRACT_FIELDS, MicroCredentialSerializer
 from .completeness import LABELS
 from .services import CatalogueRejected, microcredentials_import
 
-LIST_FIELDS = ["learning_outcomes", "assessment_types", "languages", "skills"]
+LIST_FIELDS = ["learning_outcomes", "learning_outcomes_fr", "assessment_types", "languages", "skills"]
 LIST_SEPARATOR = "|"
 
 TEMPLATE_EXAMPLE = {
@@ -37,6 +37,10 @@ TEMPLATE_EXAMPLE = {
     "prerequisites": "none",
     "quality_assurance": "Reviewed by the program advisory committee each year.",
     "evidence_of_need": "Requested by the regional manufacturers' association.",
+    "title_fr": "Introduction à la sécurité des robots industriels",
+    "description_fr": "Utilisation sécuritaire des robots collaboratifs et industriels dans l'atelier.",
+    "learning_outcomes_fr": "Relever les dangers des robots dans une cellule de travail|"
+                            "Appliquer les procédures de cadenassage à une cellule robotisée",
     "contact_hours": "24",
     "skills": "Hazard identification|Lockout/tagout",
     "stackability": "Counts towards the Advanced Manufacturing Technician certificate.",

@@ -41,12 +41,13 @@ class CodesField(forms.CharField):
 def _level_choices():
     groups = [("", _("Choose a level"))]
     for framework in frameworks_with_levels():
-        groups.append((framework.name, [(level.id, "%s – %s" % (level.id, level.name)) for level in framework.levels.all()]))
+        groups.append((framework.localized_name,
+                       [(level.id, "%s – %s" % (level.id, level.localized_name)) for level in framework.levels.all()]))
     return groups
 
 
 def _field_choices():
-    return [("", _("Choose a field of study"))] + [(f.code, "%s – %s" % (f.code, f.name)) for f in fields_of_study()]
+    return [("", _("Choose a field of study"))] + [(f.code, "%s – %s" % (f.code, f.localized_name)) for f in fields_of_study()]
 
 
 class MicroCredentialForm(OntarioFormMixin, forms.Form):
@@ -80,6 +81,21 @@ class MicroCredentialForm(OntarioFormMixin, forms.Form):
     quality_assurance = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), help_text=gettext_lazy("Your internal process for reviewing this micro-credential."))
     evidence_of_need = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), help_text=gettext_lazy("From employers, industry or the community."))
 
+    # The French version (recommended): French pages and the register show it where given.
+    # `lang` tells screen readers and spell checkers what is typed (WCAG 3.1.2).
+    title_fr = forms.CharField(
+        max_length=300, widget=forms.TextInput(attrs={"lang": "fr"}),
+        help_text=gettext_lazy("The title in French. The same rule applies: do not call it a diplôme, baccalauréat, "
+                               "maîtrise or doctorat."),
+    )
+    description_fr = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4, "lang": "fr"}),
+        help_text=gettext_lazy("What the micro-credential covers, in French."),
+    )
+    learning_outcomes_fr = LinesField(
+        widget=forms.Textarea(attrs={"rows": 4, "lang": "fr"}),
+        help_text=gettext_lazy("One per line, in French."),
+    )
     contact_hours = forms.DecimalField(
         decimal_places=1, max_digits=7,
         widget=forms.NumberInput(attrs={"step": "0.5", "min": "0", "class": "ontario-input ontario-input--5-char-width"}),

@@ -33,7 +33,7 @@ class RegisterSearchForm(OntarioFormMixin, forms.Form):
     def __init__(self, *args, full_register=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["level"].choices = _with_any(
-            [(level.id, "%s – %s" % (level.id, level.name)) for level in Level.objects.select_related("framework")]
+            [(level.id, "%s – %s" % (level.id, level.localized_name)) for level in Level.objects.select_related("framework")]
         )
         statuses = Assessment.Status.choices if full_register else [
             (s.value, s.label) for s in Assessment.PUBLIC_STATUSES

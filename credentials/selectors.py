@@ -169,6 +169,7 @@ class VerificationFacts:
     provider: str
     level: str
     level_name: str
+    level_name_fr: str  # empty when the level has no French name (languages.localized falls back)
     credits: Decimal
     transfer_category: str
     subject_area: str
@@ -193,7 +194,8 @@ def _verification_sql():
         "SELECT a.status, a.status_reason, a.reference, a.title, p.name, a.level_id, l.name, a.credits,"
         " a.transfer_category, a.subject_area, a.current_from, a.current_until, a.review_due_date,"
         " v.version, v.issued_at, v.sha256,"
-        " t.starts_on, t.ends_on, t.level_id, t.credits, t.transfer_category, t.subject_area"
+        " t.starts_on, t.ends_on, t.level_id, t.credits, t.transfer_category, t.subject_area,"
+        " l.name_fr"
         " FROM %s a JOIN %s p ON p.id = a.provider_id JOIN %s l ON l.id = a.level_id"
         " LEFT JOIN %s v ON v.assessment_id = a.id"
         " LEFT JOIN %s t ON t.assessment_id = a.id"
@@ -215,6 +217,7 @@ def verification_by_code(code) -> VerificationFacts | None:
         return None
     (status, reason, reference, title, provider, level, level_name, credits, category, subject,
      current_from, current_until, review_due_date) = rows[0][:13]
+    level_name_fr = rows[0][22]
     letters = {row[13]: LetterFacts(row[13], row[14], row[15]) for row in rows if row[13] is not None}
     terms = {
         row[16]: TermsFacts(row[16], row[17], row[18], Decimal(str(row[19])), row[20], row[21])
@@ -222,7 +225,8 @@ def verification_by_code(code) -> VerificationFacts | None:
     }
     return VerificationFacts(
         status=status, status_label=Assessment.Status(status).label, status_reason=reason, reference=reference,
-        title=title, provider=provider, level=level, level_name=level_name, credits=Decimal(str(credits)),
+        title=title, provider=provider, level=level, level_name=level_name, level_name_fr=level_name_fr,
+        credits=Decimal(str(credits)),
         transfer_category=category, subject_area=subject, current_from=current_from,
         current_until=current_until, review_due_date=review_due_date,
         letters=tuple(letters[version] for version in sorted(letters)),

@@ -63,7 +63,7 @@ class Stack:
         """(level id, level name, credits), in level order (OQF-9 before OQF-10)."""
         levels = {item.terms.level_id: item.terms.level for item in self.items if item.counted}
         ordered = sorted(self.by_level, key=lambda level: (levels[level].framework.position, levels[level].number))
-        return [(level, levels[level].name, self.by_level[level]) for level in ordered]
+        return [(level, levels[level].localized_name, self.by_level[level]) for level in ordered]
 
     @property
     def by_transfer_category_labelled(self):

@@ -45,6 +45,8 @@ def _with_labels(result):
         **result,
         "missing_required": [{"name": n, "label": LABELS[n]} for n in result["missing_required"]],
         "missing_recommended": [{"name": n, "label": LABELS[n]} for n in result["missing_recommended"]],
+        # The title rule covers both titles: the label says which one.
+        "problems": [{**p, "label": LABELS[p["field"]]} for p in result["problems"]],
     }
 
 

@@ -1,5 +1,6 @@
 import importlib
 import logging
+import pathlib
 import socket
 import subprocess
 from pathlib import Path
@@ -54,8 +55,15 @@ def _reference_data(request):
     from credentials.models import Level
 
     if not Level.objects.exists():
-        load = importlib.import_module("credentials.migrations.0002_reference_data").load
-        load(apps, None)
+        for name in _REFERENCE_DATA_MIGRATIONS:
+            importlib.import_module("credentials.migrations." + name).load(apps, None)
+
+
+# The English rows, then their French names (found by name: migrations are renumbered at merge).
+_REFERENCE_DATA_MIGRATIONS = sorted(
+    path.stem for path in (pathlib.Path(__file__).parent.parent / "credentials" / "migrations").glob("*.py")
+    if path.stem.endswith(("_reference_data", "_reference_data_french"))
+)
 
 
 @pytest.fixture

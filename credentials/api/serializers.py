@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from ..completeness import RECOMMENDED, REQUIRED, completeness
+from ..languages import localized
 from ..models import Attachment, FieldOfStudy, Framework, Level, MicroCredential
 from ..permissions import can_download_letters, can_see_verification_code
 from ..selectors import field_of_study_codes, level_ids
@@ -10,13 +11,19 @@ from ..selectors import field_of_study_codes, level_ids
 CONTRACT_FIELDS = REQUIRED + RECOMMENDED
 
 
+# Reference names answer in the request's language (Accept-Language: fr), under the contract's
+# field names; the French falls back to the English where none is stored (languages.py).
 class LevelSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="localized_name", read_only=True)
+    description = serializers.CharField(source="localized_description", read_only=True)
+
     class Meta:
         model = Level
         fields = ["id", "number", "name", "description"]
 
 
 class FrameworkSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="localized_name", read_only=True)
     levels = LevelSerializer(many=True)
 
     class Meta:
@@ -25,6 +32,8 @@ class FrameworkSerializer(serializers.ModelSerializer):
 
 
 class FieldOfStudySerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="localized_name", read_only=True)
+
     class Meta:
         model = FieldOfStudy
         fields = ["code", "name"]
@@ -193,9 +202,10 @@ class AssessmentSerializer(serializers.Serializer):
     verification_code = serializers.SerializerMethodField()
     status = serializers.CharField()
     title = serializers.CharField()
+    title_fr = serializers.CharField(help_text="The French title the provider gave; empty when none.")
     provider = serializers.SerializerMethodField()
     level = serializers.CharField(source="level_id")
-    level_name = serializers.CharField(source="level.name")
+    level_name = serializers.CharField(source="level.localized_name")
     credits = serializers.DecimalField(max_digits=4, decimal_places=1, coerce_to_string=False)
     transfer_category = serializers.CharField()
     subject_area = serializers.CharField()
@@ -237,7 +247,7 @@ class VerificationSerializer(serializers.Serializer):
     title = serializers.CharField()
     provider = serializers.CharField(source="provider.name")
     level = serializers.CharField(source="level_id")
-    level_name = serializers.CharField(source="level.name")
+    level_name = serializers.CharField(source="level.localized_name")
     credits = serializers.DecimalField(max_digits=4, decimal_places=1, coerce_to_string=False)
     transfer_category = serializers.CharField()
     subject_area = serializers.CharField()
@@ -265,7 +275,7 @@ def verification_data(facts) -> dict:
         "title": facts.title,
         "provider": facts.provider,
         "level": facts.level,
-        "level_name": facts.level_name,
+        "level_name": localized(facts, "level_name"),
         "credits": float(facts.credits),
         "transfer_category": facts.transfer_category,
         "subject_area": facts.subject_area,

@@ -20,6 +20,7 @@ from accounts.models import Organisation
 from config.input_guards import text_problem
 from config.numbers import decimal_text
 
+from ..languages import Bilingual
 from .reference import FieldOfStudy, Level
 
 ASSESSMENT_TYPES = ["exam", "project", "portfolio", "practical", "presentation", "assignment", "quiz", "other"]
@@ -125,7 +126,7 @@ def validate_price(value):
         raise ValidationError(_("Give the price in Canadian dollars as 0 or more."))
 
 
-class MicroCredential(models.Model):
+class MicroCredential(Bilingual, models.Model):
     """A provider's description of one micro-credential, as filed with the agency.
 
     Every descriptive field may be empty while it is a draft: completeness.py says what is
@@ -232,6 +233,19 @@ class MicroCredential(models.Model):
     @property
     def is_locked(self):
         return bool(self.locked_reason)
+
+    # The French version on French pages where the provider gave it, else the English.
+    @property
+    def localized_title(self):
+        return self.localized("title")
+
+    @property
+    def localized_description(self):
+        return self.localized("description")
+
+    @property
+    def localized_learning_outcomes(self):
+        return self.localized("learning_outcomes")
 
 
 class Attachment(models.Model):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Organisation
 
+from ..languages import Bilingual
 from .microcredentials import MicroCredential
 from .reference import FieldOfStudy, Level
 
@@ -48,7 +49,7 @@ class TransferCategory(models.TextChoices):
     GRADUATE = "graduate", gettext_lazy("Graduate")
 
 
-class Assessment(models.Model):
+class Assessment(Bilingual, models.Model):
     """An entry in the register: the agency's decision on one micro-credential, as assessed."""
 
     class Status(models.TextChoices):
@@ -135,6 +136,11 @@ class Assessment(models.Model):
     @property
     def is_public(self):
         return self.status in self.PUBLIC_STATUSES
+
+    @property
+    def localized_title(self):
+        """The French title on French pages where the provider gave one, else the English."""
+        return self.localized("title")
 
 
 class AssessmentTerms(models.Model):

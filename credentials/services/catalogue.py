@@ -42,10 +42,10 @@ def microcredential_fields_set(microcredential, data):
         attribute = _ID_FIELDS.get(name, name)
         if name not in EDITABLE_FIELDS and attribute not in _ID_FIELDS.values():
             raise ValueError("Not an editable field: %s" % name)
-        if attribute == "title" and isinstance(value, str):
+        if attribute in ("title", "title_fr") and isinstance(value, str):
             value = " ".join(value.split())
         setattr(microcredential, attribute, value)
-    for name in ("learning_outcomes", "assessment_types", "languages", "skills"):
+    for name in ("learning_outcomes", "learning_outcomes_fr", "assessment_types", "languages", "skills"):
         value = getattr(microcredential, name)
         if value is None:
             setattr(microcredential, name, [])

@@ -38,7 +38,7 @@
       var box = el("div", { "class": "agency-problem" });
       result.problems.forEach(function (problem) {
         var p = el("p");
-        p.appendChild(el("strong", {}, "Title: "));
+        p.appendChild(el("strong", {}, (problem.label || "Title") + ": "));
         p.appendChild(document.createTextNode(problem.message));
         box.appendChild(p);
       });

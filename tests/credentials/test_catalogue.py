@@ -58,7 +58,8 @@ def test_partial_rows_import_as_drafts_with_their_completeness(api_as, provider)
 
 
 def test_json_catalogues_are_accepted(api_as, provider):
-    item = {**GOOD_ROW, "learning_outcomes": ["Identify hazards"], "assessment_types": ["quiz"],
+    item = {**GOOD_ROW, "learning_outcomes": ["Identify hazards"], "learning_outcomes_fr": ["Relever les dangers"],
+            "assessment_types": ["quiz"],
             "languages": ["en"], "skills": [], "proposed_credits": 4, "learner_effort_hours": 40}
     item = {k: v for k, v in item.items() if v != ""}
     response = post(api_as(provider), json.dumps([item, {"title": "Second"}]).encode(), name="c.json")

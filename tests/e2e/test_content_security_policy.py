@@ -118,8 +118,8 @@ def test_the_pages_scripts_still_work_under_the_policy(browser, live_server):
         page = context.new_page()
         page.set_default_timeout(15_000)
         _visit(page, "/microcredentials/new/")
-        page.get_by_label("Title").fill("Robot Safety")
-        page.get_by_label("Title").press("Tab")
+        page.locator("#id_title").fill("Robot Safety")
+        page.locator("#id_title").press("Tab")
         page.locator("[data-score]").filter(has_not_text="0%").wait_for()
         assert page.locator(".agency-meter__fill").bounding_box()["width"] > 0
         sign_in_cookie(context, live_server, cast.assessor)

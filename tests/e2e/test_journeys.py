@@ -79,7 +79,8 @@ def journey_1_provider_imports_completes_and_submits(page, screenshot, tmp_path)
     # The catalogue: the template's example, less two required elements, and a second course.
     rows = [
         {**example, "title": TITLE, **dict.fromkeys(LEFT_OUT, "")},
-        {**example, "title": "Cobot Programming Fundamentals", "proposed_level": "OQF-6"},
+        {**example, "title": "Cobot Programming Fundamentals", "title_fr": "Principes de programmation des cobots",
+         "proposed_level": "OQF-6"},
     ]
     catalogue = tmp_path / "catalogue.csv"
     with catalogue.open("w", newline="", encoding="utf-8") as f:

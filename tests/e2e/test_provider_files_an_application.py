@@ -18,6 +18,9 @@ FIELDS = {
     "#id_prerequisites": "none",
     "#id_quality_assurance": "Program quality committee.",
     "#id_evidence_of_need": "Three employers asked for it.",
+    "#id_title_fr": "Visualisation appliquée des données",
+    "#id_description_fr": "Transformer les données opérationnelles en graphiques clairs.",
+    "#id_learning_outcomes_fr": "Choisir le graphique qui répond à la question\nCritiquer un tableau de bord",
     "#id_contact_hours": "18",
     "#id_skills": "Data visualisation",
     "#id_stackability": "Counts towards the analytics certificate.",
@@ -46,6 +49,11 @@ def test_a_provider_types_watches_the_meter_reach_100_and_submits(page, screensh
     expect(page.locator(".agency-problem")).to_contain_text("must not call the micro-credential a degree")
     for selector, value in FIELDS.items():
         page.fill(selector, value)
+    expect(page.locator(".agency-problem")).to_have_count(0)
+    # The rule holds in French too, and the meter says which title breaks it.
+    page.fill("#id_title_fr", "Diplôme de visualisation des données")
+    expect(page.locator(".agency-problem")).to_contain_text("Title in French: ")
+    page.fill("#id_title_fr", FIELDS["#id_title_fr"])
     expect(page.locator(".agency-problem")).to_have_count(0)
     page.select_option("#id_proposed_level", "OQF-9")
     page.select_option("#id_field_of_study", "0613")
