@@ -20,6 +20,8 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.
 
 SITE_URL = env("SITE_URL", default="http://localhost:8000").rstrip("/")
 AGENCY_NAME = "Ontario Micro-credential Assessment Agency"
+# The agency's name in French, as its bilingual letters print it beside the English one.
+AGENCY_NAME_FR = "Agence ontarienne d'évaluation des microcertifications"
 AGENCY_SHORT_NAME = "OMCAA"
 
 INSTALLED_APPS = [
@@ -111,6 +113,8 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
 LANGUAGE_CODE = "en-ca"
+LANGUAGES = [("en", "English"), ("fr", "Français")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "America/Toronto"
 USE_I18N = True
 USE_TZ = True

@@ -14,6 +14,7 @@ def assessment_letter(**changes) -> AssessmentLetter:
         provider="Lakeshore College of Applied Arts and Technology",
         provider_address=("Office of the Registrar", "1 Harbour Street", "Toronto, Ontario  M5J 2X7"),
         title="Data Analytics for Supply Chain Operations",
+        title_fr="Analyse de données pour les opérations de la chaîne d'approvisionnement",
         notional_hours=60,
         delivery_mode="Blended (online and in person)",
         assessment_description=(
@@ -21,9 +22,11 @@ def assessment_letter(**changes) -> AssessmentLetter:
             "online examination (40%); pass mark 65%, graded pass/fail with distinction."
         ),
         framework="Ontario Qualifications Framework",
+        framework_fr="Cadre de classification des titres de compétences de l'Ontario",
         level_id="OQF-9",
         level_name="Post-Diploma Certificate",
-        credits=Decimal("6"),
+        level_name_fr="Certificat postdiplôme",
+        credits=Decimal("4.5"),
         transfer_category="upper_division",
         subject_area="Business analytics (ISCED-F 0413, management and administration)",
         valid_from=dt.date(2026, 3, 2),
@@ -43,6 +46,7 @@ def decision_letter(**changes) -> DecisionLetter:
         provider="Northway Skills Institute",
         provider_address=("Program Office", "220 King Street West", "Hamilton, Ontario  L8P 1A9"),
         title="Workplace Leadership Essentials",
+        title_fr="L'essentiel du leadership en milieu de travail",
         notional_hours=12,
         delivery_mode="Online, self-paced (asynchronous)",
         assessment_description="An unproctored multiple-choice quiz at the end of each module.",
