@@ -162,7 +162,17 @@ def html_to_pdf(html: str, *, identity: str) -> bytes:
         font_config=_font_configuration(),
         pdf_identifier=hashlib.md5(identity.encode(), usedforsecurity=False).hexdigest().encode(),
         pdf_variant=PDF_VARIANT,
+        finisher=_producer_left_to_the_signer,
     )
+
+
+def _producer_left_to_the_signer(document, pdf):
+    """PDF/A wants the Info dictionary and the XMP metadata to agree. Signing (pyHanko)
+    rewrites the XMP Producer as its own name but appends its name to an Info Producer
+    already there ("WeasyPrint; pyHanko"), so the signed letter would disagree with itself.
+    Without an Info Producer both say the signer's name once signed (and, unsigned, the XMP
+    alone names WeasyPrint, which PDF/A allows)."""
+    pdf.info.pop("Producer", None)
 
 
 def _identity(letter) -> str:

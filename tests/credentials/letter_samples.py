@@ -2,9 +2,24 @@
 Level names are the Ontario Qualifications Framework's (seed paper, Table 1)."""
 
 import datetime as dt
+import subprocess
 from decimal import Decimal
 
+from django.conf import settings
+from django.utils.translation.reloader import translation_file_changed
+
 from credentials.letters.render import AssessmentLetter, DecisionLetter
+
+
+def french_catalogue():
+    """Compile locale/fr's catalogue when its .mo is missing or older than the .po (the build
+    compiles it; the .mo is not committed), and make Django read it again, so the French
+    sections of a letter are French in a fresh checkout too."""
+    po = settings.BASE_DIR / "locale" / "fr" / "LC_MESSAGES" / "django.po"
+    mo = po.with_suffix(".mo")
+    if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+        subprocess.run(["msgfmt", "--check-format", "-o", str(mo), str(po)], check=True)
+        translation_file_changed(sender=None, file_path=mo)
 
 
 def assessment_letter(**changes) -> AssessmentLetter:
