@@ -34,7 +34,7 @@ from credentials.letters.sign import letter_sign  # noqa: E402
 from credentials.letters.verify import letter_signature_check  # noqa: E402
 from tests.credentials.letter_samples import assessment_letter  # noqa: E402
 
-TARGET_RATIO = 1.2
+TARGET_RATIO = 1.1
 
 
 def issue(letter, storage):
@@ -46,7 +46,7 @@ def issue(letter, storage):
 
 
 def bare_render(html):
-    return HTML(string=html).write_pdf(font_config=render._font_configuration())
+    return HTML(string=html).write_pdf(font_config=render._font_configuration(), pdf_variant=render.PDF_VARIANT)
 
 
 def main():

@@ -146,7 +146,7 @@ def test_the_qr_code_and_the_verification_code_appear_once(letter_pdf):
 
 def test_the_shared_heading_gives_its_labels_and_the_date_in_both_languages(letter_pdf):
     text = pdf_text(letter_pdf, 1).upper()  # the labels are set in capitals
-    for expected in ("To / Destinataire", "2 March 2026 2 mars 2026", "Verification code / Code de vérification",
+    for expected in ("To / Destinataire", "2 March 2026 / 2 mars 2026", "Verification code / Code de vérification",
                      "Assessment reference / Référence de l'évaluation", "Toronto (Ontario) Canada"):
         assert expected.upper() in text, expected
 
@@ -292,6 +292,24 @@ def test_signed_letter_validates_intact_trusted_and_covering_the_whole_file(sign
     assert check.signature_valid and check.problem is None
     assert check.sha256 == hashlib.sha256(signed_pdf).hexdigest()
     assert settings.AGENCY_NAME in check.signer
+
+
+def test_the_signature_names_the_agencys_certificate_once_and_by_its_hash(signed_pdf):
+    """The signer keeps the certificate's parts as DER between letters (sign.AgencySigner):
+    they must still be this certificate's."""
+    (embedded,) = PdfFileReader(io.BytesIO(signed_pdf)).embedded_signatures
+    signed_data = embedded.signed_data
+    certificate = x509.load_pem_x509_certificate(signing_certificate_pem())
+    der = certificate.public_bytes(Encoding.DER)
+    assert [choice.chosen.dump() for choice in signed_data["certificates"]] == [der]
+    (signer_info,) = signed_data["signer_infos"]
+    sid = signer_info["sid"].chosen
+    assert sid["serial_number"].native == certificate.serial_number
+    assert sid["issuer"].dump() == asn1_x509.Certificate.load(der).issuer.dump()
+    (ess,) = [a for a in signer_info["signed_attrs"] if a["type"].native == "signing_certificate_v2"]
+    (cert_id,) = ess["values"][0]["certs"]
+    assert cert_id["cert_hash"].native == hashlib.sha256(der).digest()
+    assert not [a for a in signer_info["signed_attrs"] if a["type"].native == "signing_time"]  # PAdES
 
 
 def test_signed_letter_text_is_unchanged_by_signing(signed_pdf, letter_pdf):
