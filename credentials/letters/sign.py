@@ -7,15 +7,15 @@ import functools
 import io
 import os
 
+from asn1crypto import algos, cms, tsp
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
-from asn1crypto import algos, cms, tsp
 from django.conf import settings
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import attributes, signers
-from pyhanko.sign.signers.pdf_cms import SignedAttributeProviderSpec
 from pyhanko.sign.fields import MDPPerm, SigSeedSubFilter
+from pyhanko.sign.signers.pdf_cms import SignedAttributeProviderSpec
 
 from .keys import SigningKeyUnavailable, signing_files
 
