@@ -87,7 +87,7 @@ def timed(function, *args):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=5 if SHORT else 21)
+    parser.add_argument("--repeat", type=int, default=9 if SHORT else 21)
     parser.add_argument("--letters", type=int, default=30 if SHORT else 1000,
                         help="letters the worker issues for the memory measure (first read after 10)")
     args = parser.parse_args()
