@@ -1,14 +1,24 @@
-"""One letter issued (template, QR code, WeasyPrint render, pyHanko signature, SHA-256, stored
-through Django's storage API) against the bare WeasyPrint render of the same HTML
-(docs/architecture.md, "Performance"; target: issuing costs no more than 1.2x the bare render).
+"""One bilingual letter issued (template twice, QR code, WeasyPrint PDF/A-3a render, pyHanko
+PAdES signature, SHA-256, stored through Django's storage API) against the bare WeasyPrint
+render of the same bilingual HTML with the same pdf_variant (docs/architecture.md,
+"Performance"; targets: issuing costs no more than 1.1x the bare render, and a worker's memory
+after 1,000 letters is within 50 MB of its memory after 10).
 
-Both sides reuse one FontConfiguration, as a worker does. The two are interleaved, so drift
-in the machine's speed touches both alike; medians are compared.
+Time: the two are interleaved, so drift in the machine's speed touches both alike, and
+medians are compared. The ratio is of CPU time (time.process_time: this process, every
+thread): on a shared 2-core machine the wall clock mostly measures waiting for a core (it ran
+4-5x the CPU time while this was written), which is not the letter's cost. Both are printed.
 
-Run: .venv/bin/python benchmarks/letters.py [--repeat 15]
+Memory: one worker (this process) issues letters one after another as Celery's prefork
+worker would, each a different letter (reference, code, title: a fresh QR code and text);
+its resident set size is read after 10 letters and after 1,000 (--short: after 10 and 30).
+
+Run: .venv/bin/python benchmarks/letters.py [--repeat 15] [--letters 1000]
 """
 
 import argparse
+import dataclasses
+import gc
 import hashlib
 import os
 import pathlib
@@ -32,9 +42,11 @@ from weasyprint import HTML  # noqa: E402
 from credentials.letters import render  # noqa: E402
 from credentials.letters.sign import letter_sign  # noqa: E402
 from credentials.letters.verify import letter_signature_check  # noqa: E402
-from tests.credentials.letter_samples import assessment_letter  # noqa: E402
+from tests.credentials.letter_samples import assessment_letter, french_catalogue  # noqa: E402
 
-TARGET_RATIO = 1.2
+TARGET_RATIO = 1.1
+TARGET_MEMORY_MB = 50
+SHORT = bool(os.environ.get("BENCHMARK_SHORT"))
 
 
 def issue(letter, storage):
@@ -46,15 +58,44 @@ def issue(letter, storage):
 
 
 def bare_render(html):
-    return HTML(string=html).write_pdf(font_config=render._font_configuration())
+    return HTML(string=html).write_pdf(font_config=render._font_configuration(), pdf_variant=render.PDF_VARIANT)
+
+
+def rss_mb():
+    """This process's resident set size, from /proc (Linux)."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmRSS in /proc/self/status")
+
+
+def nth_letter(n):
+    return dataclasses.replace(
+        assessment_letter(),
+        reference="MCA-2026-%05d" % n,
+        verification_code="K7QF-3MZP-%04d-C2HD" % n,
+        title="Data Analytics for Supply Chain Operations, cohort %d" % n,
+    )
+
+
+def timed(function, *args):
+    wall, cpu = time.perf_counter(), time.process_time()
+    function(*args)
+    return time.perf_counter() - wall, time.process_time() - cpu
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=9 if os.environ.get("BENCHMARK_SHORT") else 15)
+    parser.add_argument("--repeat", type=int, default=9 if SHORT else 21)
+    parser.add_argument("--letters", type=int, default=30 if SHORT else 1000,
+                        help="letters the worker issues for the memory measure (first read after 10)")
     args = parser.parse_args()
+    french_catalogue()
 
-    with tempfile.TemporaryDirectory() as var_dir, override_settings(VAR_DIR=pathlib.Path(var_dir)):
+    with tempfile.TemporaryDirectory() as var_dir, override_settings(
+        VAR_DIR=pathlib.Path(var_dir), SIGNING_KEY_FILE="", SIGNING_CERT_FILE=""
+    ):
         storage = FileSystemStorage(location=pathlib.Path(var_dir) / "media")
         letter = assessment_letter()
         html = render.assessment_letter_html(letter)
@@ -66,21 +107,37 @@ def main():
 
         issued, bare = [], []
         for _ in range(args.repeat):
-            start = time.perf_counter()
-            bare_render(html)
-            bare.append(time.perf_counter() - start)
-            start = time.perf_counter()
-            issue(letter, storage)
-            issued.append(time.perf_counter() - start)
+            bare.append(timed(bare_render, html))
+            issued.append(timed(issue, letter, storage))
 
-    bare_median, issued_median = statistics.median(bare), statistics.median(issued)
-    ratio = issued_median / bare_median
-    print("letter: %d interleaved repetitions, medians" % args.repeat)
-    print("  bare WeasyPrint render of the same HTML   %7.1f ms  (min %.1f)" % (bare_median * 1e3, min(bare) * 1e3))
-    print("  issue: render + sign + SHA-256 + store     %7.1f ms  (min %.1f)" % (issued_median * 1e3, min(issued) * 1e3))
-    print("  ratio of medians %.2fx (of minimums %.2fx)   target <= %.1fx   %s" % (
-        ratio, min(issued) / min(bare), TARGET_RATIO, "MET" if ratio <= TARGET_RATIO else "MISSED"))
-    print("RESULT letters %.2f %.1f %s" % (ratio, TARGET_RATIO, "met" if ratio <= TARGET_RATIO else "missed"))
+        # Memory: a worker issuing different letters one after another.
+        for n in range(1, args.letters + 1):
+            issue(nth_letter(n), storage)
+            if n == 10:
+                gc.collect()
+                after_10 = rss_mb()
+        gc.collect()
+        after_all = rss_mb()
+
+    def medians(samples, which):
+        return statistics.median(s[which] for s in samples), min(s[which] for s in samples)
+
+    (bare_cpu, bare_cpu_min), (issued_cpu, issued_cpu_min) = medians(bare, 1), medians(issued, 1)
+    (bare_wall, _), (issued_wall, _) = medians(bare, 0), medians(issued, 0)
+    ratio = issued_cpu / bare_cpu
+    growth = after_all - after_10
+    time_met, memory_met = ratio <= TARGET_RATIO, growth <= TARGET_MEMORY_MB
+    print("bilingual letter (2 pages, PDF/A-3a, US Letter): %d interleaved repetitions, medians" % args.repeat)
+    print("  bare WeasyPrint render of the same HTML   CPU %7.1f ms (min %.1f)   wall %7.1f ms" % (
+        bare_cpu * 1e3, bare_cpu_min * 1e3, bare_wall * 1e3))
+    print("  issue: render + sign + SHA-256 + store     CPU %7.1f ms (min %.1f)   wall %7.1f ms" % (
+        issued_cpu * 1e3, issued_cpu_min * 1e3, issued_wall * 1e3))
+    print("  ratio of CPU medians %.3fx (of minimums %.3fx; of wall medians %.2fx)   target <= %.1fx   %s" % (
+        ratio, issued_cpu_min / bare_cpu_min, issued_wall / bare_wall, TARGET_RATIO, "MET" if time_met else "MISSED"))
+    print("  worker memory: %.1f MB after 10 letters, %.1f MB after %d: %+.1f MB   target <= %d MB   %s" % (
+        after_10, after_all, args.letters, growth, TARGET_MEMORY_MB, "MET" if memory_met else "MISSED"))
+    status = "met" if time_met and memory_met else "missed"
+    print("RESULT letters %.2f %.1f %s" % (ratio, TARGET_RATIO, status))
 
 
 if __name__ == "__main__":

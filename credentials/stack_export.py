@@ -9,13 +9,13 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
-from config.dates import long_date
 from config.spreadsheet_csv import csv_download, csv_text
 
-from .letters.render import html_to_pdf
+from .letters.render import CREDIT_UNIT, LANGUAGES, html_to_pdf
 from .terms import credits_number
 
 SUMMARY_TEMPLATE = "register/stack_summary.html"
+SUMMARY_BODY_TEMPLATE = "register/_stack_summary_body.html"
 
 STACK_COLUMNS = [
     "position", "code", "completed_on", "reference", "title", "provider", "level", "credits",
@@ -40,23 +40,28 @@ def stack_csv(stack) -> str:
 
 def stack_pdf(stack, *, run_by, run_at=None) -> bytes:
     """The summary a registrar files: each item with its status and whether it counts, the
-    totals by level and by transfer category, when it was run and by whom."""
+    totals by level and by transfer category, when it was run and by whom; one bilingual
+    archival PDF, English then French, as the agency's letters are (letters/base_letter.html)."""
     run_at = timezone.localtime(run_at or timezone.now())
+    levels = {item.terms.level_id: item.terms.level for item in stack.items if item.counted}
     html = render_to_string(SUMMARY_TEMPLATE, {
+        "body_template": SUMMARY_BODY_TEMPLATE,
+        "languages": LANGUAGES,
         "stack": stack,
         "items": [(position, item) for position, item in enumerate(stack.items, start=1)],
-        "by_level": stack.by_level_named,
+        # The Level itself, so the French section can give its French name where there is one.
+        "by_level": [(level_id, levels.get(level_id), credits) for level_id, _name, credits in stack.by_level_named],
         "by_category": stack.by_transfer_category_labelled,
         "counted": sum(1 for item in stack.items if item.counted),
+        "credit_unit": CREDIT_UNIT,
         "run_by": run_by.name or run_by.email,
         "run_by_organisation": run_by.organisation.name if run_by.organisation_id else "",
-        "run_on": long_date(run_at.date()),
         "run_at": run_at,
-        "agency_name": settings.AGENCY_NAME,
+        "agency": {"name": settings.AGENCY_NAME, "name_fr": settings.AGENCY_NAME_FR},
         "agency_short_name": settings.AGENCY_SHORT_NAME,
         "site_url": settings.SITE_URL,
         "created": run_at.isoformat(),
-        "letter": {"reference": "Stacking summary"},
+        "letter": {},
     })
     identity = "stack:%s:%s" % (run_at.isoformat(), hashlib.sha256(stack_csv(stack).encode()).hexdigest())
     return html_to_pdf(html, identity=identity)

@@ -20,6 +20,8 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.
 
 SITE_URL = env("SITE_URL", default="http://localhost:8000").rstrip("/")
 AGENCY_NAME = "Ontario Micro-credential Assessment Agency"
+# The agency's name in French, as its bilingual letters print it beside the English one.
+AGENCY_NAME_FR = "Agence ontarienne d'évaluation des microcertifications"
 AGENCY_SHORT_NAME = "OMCAA"
 
 INSTALLED_APPS = [

@@ -7,13 +7,15 @@ import functools
 import io
 import os
 
+from asn1crypto import algos, cms, tsp
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 from django.conf import settings
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.sign import signers
+from pyhanko.sign import attributes, signers
 from pyhanko.sign.fields import MDPPerm, SigSeedSubFilter
+from pyhanko.sign.signers.pdf_cms import SignedAttributeProviderSpec
 
 from .keys import SigningKeyUnavailable, signing_files
 
@@ -67,19 +69,71 @@ def _files_version():
 
 
 class AgencySigner(signers.SimpleSigner):
-    """pyHanko's SimpleSigner, keeping the parsed private key. SimpleSigner parses the key
-    again for every signature, and parsing checks an RSA key's primes: a quarter of a second
-    for 3072 bits, more than the rest of signing a letter together (benchmarks/letters.py)."""
+    """pyHanko's SimpleSigner, keeping what does not change from one letter to the next
+    (profiled with benchmarks/letters.py; the three together are most of signing's cost):
+
+    - the parsed private key: SimpleSigner parses the key again for every signature, and
+      parsing checks an RSA key's primes (a quarter of a second for 3072 bits);
+    - the CMS parts that depend on the certificate alone, the signer identifier (issuer and
+      serial number) and the ESS signing-certificate-v2 attribute (the certificate's hash):
+      asn1crypto rebuilds and re-encodes the issuer's name for each; kept as DER and loaded
+      back (a lazy parse that dumps the same bytes);
+    - the certificate once in the CMS: with `embed_roots` the self-signed certificate went in
+      from the registry and again as the signer's."""
 
     def __init__(self, **kwargs):
-        super().__init__(**kwargs)
+        super().__init__(embed_roots=False, **kwargs)
         self._private_key = serialization.load_der_private_key(self.signing_key.dump(), password=None)
+        certificate = self.signing_cert
+        self._sid_der = cms.SignerIdentifier({
+            "issuer_and_serial_number": cms.IssuerAndSerialNumber(
+                {"issuer": certificate.issuer, "serial_number": certificate.serial_number}
+            )
+        }).dump()
+        self.signed_attr_prov_spec = _PadesSignedAttributes(
+            attributes.as_signing_certificate_v2(certificate).dump()
+        )
 
     def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
         mechanism = self.get_signature_mechanism_for_digest(digest_algorithm).signature_algo
         if mechanism == "rsassa_pkcs1v15" and isinstance(self._private_key, RSAPrivateKey):
             return self._private_key.sign(data, PKCS1v15(), _HASHES[digest_algorithm]())
         return super().sign_raw(data, digest_algorithm)
+
+    def signer_info(self, digest_algorithm: str, signed_attrs, signature):
+        if digest_algorithm == "shake256":  # its RFC 8419 parameters: pyHanko's own way
+            return super().signer_info(digest_algorithm, signed_attrs, signature)
+        return cms.SignerInfo({
+            "version": "v1",
+            "sid": cms.SignerIdentifier.load(self._sid_der),
+            "digest_algorithm": algos.DigestAlgorithm({"algorithm": digest_algorithm}),
+            "signature_algorithm": self.get_signature_mechanism_for_digest(digest_algorithm),
+            "signed_attrs": signed_attrs,
+            "signature": signature,
+        })
+
+
+class _PadesSignedAttributes(SignedAttributeProviderSpec):
+    """The signed attributes of a PAdES signature (pyHanko's CAdES spec with is_pades and no
+    CAdES extras, as letter_sign asks): the signing-certificate-v2 attribute alone, its value
+    kept as DER. PAdES forbids a signing-time attribute; the time is the signature
+    dictionary's /M."""
+
+    def __init__(self, signing_certificate_v2_der: bytes):
+        self._der = signing_certificate_v2_der
+
+    def signed_attr_providers(self, data_digest: bytes, digest_algorithm: str):
+        yield _SigningCertificateV2(self._der)
+
+
+class _SigningCertificateV2(attributes.CMSAttributeProvider):
+    attribute_type = "signing_certificate_v2"
+
+    def __init__(self, der: bytes):
+        self._der = der
+
+    async def build_attr_value(self, dry_run=False):
+        return tsp.SigningCertificateV2.load(self._der)
 
 
 _HASHES = {"sha256": hashes.SHA256, "sha384": hashes.SHA384, "sha512": hashes.SHA512}

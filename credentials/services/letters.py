@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from config.broker import task_delay_on_commit
 
@@ -40,7 +41,8 @@ def letter_issue_queue(assessment, *, version=None) -> int:
 
 # The approver signs in the agency's name; accounts keep no job titles, so the letter gives
 # the role's title.
-APPROVER_TITLE = "Senior Assessor, Credit Assessment"
+# Marked for the French catalogue: the letter's templates translate it in the French section.
+APPROVER_TITLE = gettext_noop("Senior Assessor, Credit Assessment")
 
 
 def assessment_letter_for(assessment, *, version, letter_date) -> AssessmentLetter:
@@ -56,7 +58,8 @@ def assessment_letter_for(assessment, *, version, letter_date) -> AssessmentLett
         provider=snapshot.get("provider") or assessment.provider.name,
         title=assessment.title,
         notional_hours=int(Decimal(str(hours))),
-        delivery_mode=MicroCredential.DeliveryMode(delivery).label if delivery in MicroCredential.DeliveryMode.values else delivery,
+        # The label itself (not str): each language section renders it in its language.
+        delivery_mode=_delivery_label(delivery),
         assessment_description=snapshot.get("assessment_description") or "",
         framework=assessment.level.framework.name,
         level_id=assessment.level_id,
@@ -70,6 +73,11 @@ def assessment_letter_for(assessment, *, version, letter_date) -> AssessmentLett
         version=version,
         approver_name=approver.name or approver.email,
         approver_title=APPROVER_TITLE,
+        # French names where the entry and the reference data have them (the letter falls
+        # back to the English ones).
+        title_fr=getattr(assessment, "title_fr", "") or "",
+        framework_fr=getattr(assessment.level.framework, "name_fr", "") or "",
+        level_name_fr=getattr(assessment.level, "name_fr", "") or "",
     )
 
 
@@ -113,6 +121,12 @@ def letter_issue(*, assessment_id, version=1) -> Letter | None:
     return letter
 
 
+def _delivery_label(code):
+    """The delivery mode's label (lazy once marked for translation), or the stored value."""
+    choices = MicroCredential.DeliveryMode
+    return choices(code).label if code in choices.values else code
+
+
 def _letter_superseded_unproduced(assessment, version):
     logger.warning("letter %s v%d not produced: a later version is due", assessment.reference, version)
     return None
@@ -126,8 +140,9 @@ def decision_letter_issue(*, reference, provider, microcredential, reasons, appr
         reference=reference,
         provider=provider.name,
         title=microcredential.title,
+        title_fr=getattr(microcredential, "title_fr", "") or "",
         notional_hours=int(microcredential.learner_effort_hours or 0),
-        delivery_mode=microcredential.get_delivery_mode_display(),
+        delivery_mode=_delivery_label(microcredential.delivery_mode),
         assessment_description=microcredential.assessment_description,
         reasons=tuple(reasons),
         letter_date=letter_date or timezone.localdate(),

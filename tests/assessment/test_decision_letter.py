@@ -2,6 +2,8 @@
 case once, served to its provider and the agency only, never part of the register."""
 
 import hashlib
+import subprocess
+import tempfile
 
 import pytest
 from django.test import TestCase
@@ -10,6 +12,7 @@ from assessment import services
 from assessment.models import DecisionLetter
 from assessment.tasks import decision_letter_produce
 from credentials.letters.verify import letter_signature_check
+from tests.credentials.letter_samples import french_catalogue
 from tests.factories import OrganisationFactory, UserFactory
 
 from .workflow_helpers import Cast
@@ -33,6 +36,12 @@ def declined(cast):
     return decline(cast)
 
 
+def pdf_text(pdf, page):
+    out = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), "-", "-"], input=pdf,
+                         capture_output=True, check=True).stdout.decode()
+    return " ".join(out.split()).replace("\u00a0", " ")
+
+
 def stored_bytes(letter):
     with letter.file.open("rb") as f:
         return f.read()
@@ -44,6 +53,23 @@ def test_signing_off_a_decline_stores_one_signed_letter_with_its_hash(declined):
     assert data.startswith(b"%PDF-")
     assert letter.sha256 == hashlib.sha256(data).hexdigest() and letter.size == len(data)
     assert letter_signature_check(data).signature_valid
+
+
+def test_the_stored_letter_is_bilingual_archival_and_gives_the_french_title(declined):
+    french_catalogue()
+    data = stored_bytes(DecisionLetter.objects.get(application=declined))
+    english, french = pdf_text(data, 1), pdf_text(data, 2)
+    microcredential = declined.microcredential
+    assert "Declined: no level or credit value has been assigned." in english and microcredential.title in english
+    assert "Refusée : aucun niveau" in french and "« %s »" % microcredential.title_fr in french
+    assert declined.reference in english and declined.reference in french
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
+        file.write(data)
+        file.flush()
+        info = subprocess.run(["pdfinfo", file.name], capture_output=True, check=True, text=True).stdout
+        signature = subprocess.run(["pdfsig", "-nocert", file.name], capture_output=True, text=True).stdout
+    assert "Tagged:          yes" in info and "Metadata Stream: yes" in info and "612 x 792 pts (letter)" in info
+    assert "Signature is Valid." in signature and "Total document signed" in signature
 
 
 def test_the_task_run_twice_keeps_the_first_letter(declined):

@@ -6,7 +6,12 @@ from django.test.signals import template_rendered
 
 from credentials.letters.render import assessment_letter_html, decision_letter_html
 
-from .letter_samples import assessment_letter, decision_letter
+from .letter_samples import assessment_letter, decision_letter, french_catalogue
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _french():
+    french_catalogue()
 
 
 def _templates_used(render, letter):
@@ -26,12 +31,14 @@ def _templates_used(render, letter):
 @pytest.mark.parametrize(("render", "sample", "label"), [
     (assessment_letter_html, assessment_letter, "Assessment reference"),
     (decision_letter_html, decision_letter, "Application reference"),
+    # (each label in English, then in French in a span of its own)
 ])
 def test_each_letter_takes_its_heading_from_the_shared_include(render, sample, label):
     letter = sample()
     used, html = _templates_used(render, letter)
     assert "letters/_heading.html" in used
-    assert "<dt>%s</dt><dd>%s</dd>" % (label, letter.reference) in html
+    assert '<dt>%s<span class="fr" lang="fr-CA"> / ' % label in html
+    assert "</span></dt><dd>%s</dd>" % letter.reference in html
 
 
 def test_only_the_register_letter_carries_a_verification_code_and_version():

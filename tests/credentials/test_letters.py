@@ -8,6 +8,7 @@ import io
 import logging
 import os
 import subprocess
+import tempfile
 import threading
 
 import pytest
@@ -38,12 +39,13 @@ from credentials.letters.render import (
 from credentials.letters.sign import letter_sign
 from credentials.letters.verify import letter_signature_check
 
-from .letter_samples import assessment_letter, decision_letter
+from .letter_samples import assessment_letter, decision_letter, french_catalogue
 
 
 @pytest.fixture(scope="session", autouse=True)
 def signing_dir(tmp_path_factory):
     """One development key for the whole run, made under a temporary VAR_DIR (never var/)."""
+    french_catalogue()
     var_dir = tmp_path_factory.mktemp("var")
     with override_settings(VAR_DIR=var_dir, SIGNING_KEY_FILE="", SIGNING_CERT_FILE=""):
         yield var_dir
@@ -59,9 +61,19 @@ def signed_pdf(letter_pdf):
     return letter_sign(letter_pdf)
 
 
-def pdf_text(pdf: bytes) -> str:
-    out = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout
-    return " ".join(out.decode().split())
+def pdf_text(pdf: bytes, *pages: int) -> str:
+    """The text poppler reads, whitespace collapsed; `pages`: first and last page."""
+    options = ["-f", str(pages[0]), "-l", str(pages[-1])] if pages else []
+    out = subprocess.run(["pdftotext", *options, "-", "-"], input=pdf, capture_output=True, check=True).stdout
+    return " ".join(out.decode().split()).replace("\u00a0", " ")
+
+
+def pdf_tool(tool: str, pdf: bytes, *options: str) -> str:
+    """Poppler's pdfinfo or pdfsig on the bytes (they read a file)."""
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
+        file.write(pdf)
+        file.flush()
+        return subprocess.run([tool, *options, file.name], capture_output=True, check=True, text=True).stdout
 
 
 def pyhanko_status(pdf: bytes):
@@ -75,9 +87,9 @@ def pyhanko_status(pdf: bytes):
 # --- the letter as a reader sees it ---------------------------------------------------------
 
 
-def test_assessment_letter_states_the_decision_and_how_to_check_it(letter_pdf):
-    text = pdf_text(letter_pdf)
+def test_assessment_letter_states_the_decision_and_how_to_check_it_in_english_then_french(letter_pdf):
     letter = assessment_letter()
+    english, french = pdf_text(letter_pdf, 1), pdf_text(letter_pdf, 2)
     for expected in (
         settings.AGENCY_NAME,
         "2 March 2026",
@@ -87,42 +99,143 @@ def test_assessment_letter_states_the_decision_and_how_to_check_it(letter_pdf):
         letter.title,
         "60 notional learning hours",
         "Blended",
-        "OQF-9",
-        "Post-Diploma Certificate",
+        "Approved at OQF-9 (Post-Diploma Certificate) for 4.5 agency credits",
         "Ontario Qualifications Framework",
-        "6 agency credits",
+        "4.5 agency credits",
         "1 agency credit = 10 notional learning hours",
         "Upper-division undergraduate",
         letter.subject_area,
         "Current from 2 March 2026",
         "Next review due 2 March 2027",
-        DISCLAIMER,
+        str(DISCLAIMER),
         letter.approver_name,
         letter.approver_title,
         settings.SITE_URL + "/verify/",
     ):
-        assert expected in text, expected
+        assert expected in english, expected
+    for expected in (
+        settings.AGENCY_NAME_FR,
+        "Évaluation de la microcertification « Analyse de données pour les opérations de la chaîne d'approvisionnement »",
+        "sous la référence MCA-2026-00042",
+        "60 heures d'apprentissage théoriques",
+        "Approuvée au niveau OQF-9 (Certificat postdiplôme) pour 4,5 crédits de l'agence",
+        "Cadre de classification des titres de compétences de l'Ontario",
+        "1 crédit de l'agence = 10 heures d'apprentissage théoriques",
+        letter.subject_area,  # the provider's words, as written
+        "En vigueur depuis le 2 mars 2026",
+        "Prochain examen prévu le 2 mars 2027",
+        "Les crédits effectivement accordés dans un programme relèvent de la discrétion de l'établissement d'accueil.",
+        "Pour l'Agence ontarienne d'évaluation des microcertifications,",
+        letter.approver_name,
+        "Évaluatrice principale ou évaluateur principal, Évaluation des crédits",
+        "Vérifier cette lettre",
+        settings.SITE_URL + "/verify/",
+        "Page 2 de 2",
+    ):
+        assert expected in french, expected
+    assert "Page 1 of 2" in english
+    assert "notional" not in french and "heures" not in english
 
 
-def test_letter_fits_on_one_page(letter_pdf):
-    assert len(PdfFileReader(io.BytesIO(letter_pdf)).root["/Pages"]["/Kids"]) == 1
+def test_the_qr_code_and_the_verification_code_appear_once(letter_pdf):
+    letter = assessment_letter()
+    assert pdf_text(letter_pdf).count(letter.verification_code) == 1
+    html = assessment_letter_html(letter)
+    assert html.count("<svg") == 1 and html.count('<dd class="code">%s</dd>' % letter.verification_code) == 1
 
 
-def test_half_credits_and_a_later_version_are_stated():
-    text = pdf_text(assessment_letter_pdf(assessment_letter(credits="2.5", version=2)))
-    assert "2.5 agency credits" in text
-    assert "Letter version 2" in text or "LETTER VERSION 2" in text
+def test_the_shared_heading_gives_its_labels_and_the_date_in_both_languages(letter_pdf):
+    text = pdf_text(letter_pdf, 1).upper()  # the labels are set in capitals
+    for expected in ("To / Destinataire", "2 March 2026 / 2 mars 2026", "Verification code / Code de vérification",
+                     "Assessment reference / Référence de l'évaluation", "Toronto (Ontario) Canada"):
+        assert expected.upper() in text, expected
 
 
-def test_decision_letter_gives_the_reasons_and_no_verification_code():
+def test_each_language_has_its_page(letter_pdf):
+    assert len(PdfFileReader(io.BytesIO(letter_pdf)).root["/Pages"]["/Kids"]) == 2
+
+
+def test_the_letter_is_a_tagged_archival_pdf_on_us_letter_paper_before_and_after_signing(letter_pdf, signed_pdf):
+    for pdf in (letter_pdf, signed_pdf):
+        info = pdf_tool("pdfinfo", pdf)
+        assert "Tagged:          yes" in info
+        assert "Metadata Stream: yes" in info
+        assert "Page size:       612 x 792 pts (letter)" in info
+        assert "Pages:           2" in info
+        assert "Title:           Assessment letter MCA-2026-00042: Data Analytics for Supply Chain Operations / " \
+               "Lettre d'évaluation MCA-2026-00042 : Analyse de données" in info.replace("\u00a0", " ")
+        xmp = pdf_tool("pdfinfo", pdf, "-meta")
+        assert 'pdfaid:part="3"' in xmp and 'pdfaid:conformance="A"' in xmp
+        assert settings.AGENCY_NAME_FR in xmp  # the author, in dc:creator
+    # Info and XMP name the same producer once signed (PDF/A wants them to agree).
+    producer = next(line for line in pdf_tool("pdfinfo", signed_pdf).splitlines() if line.startswith("Producer:"))
+    assert 'pdf:Producer="%s"' % producer.split(":", 1)[1].strip() in pdf_tool("pdfinfo", signed_pdf, "-meta")
+
+
+def _structure_languages(pdf: bytes):
+    """(structure type, /Lang) of every structure element that declares a language."""
+    found = []
+
+    def walk(element):
+        element = element.get_object()
+        if not isinstance(element, generic.DictionaryObject):
+            return
+        if "/Lang" in element:
+            found.append((str(element.get("/S")), str(element["/Lang"])))
+        kids = element.get("/K")
+        for kid in kids if isinstance(kids, generic.ArrayObject) else [kids] if kids is not None else []:
+            if isinstance(kid, (generic.IndirectObject, generic.DictionaryObject)):
+                walk(kid)
+
+    reader = PdfFileReader(io.BytesIO(pdf))
+    walk(reader.root["/StructTreeRoot"])
+    return str(reader.root["/Lang"]), found
+
+
+def test_the_pdf_declares_the_language_of_each_section(letter_pdf):
+    document, elements = _structure_languages(letter_pdf)
+    assert document == "en-CA"
+    sections = [lang for kind, lang in elements if kind == "/Sect"]
+    assert sections == ["en-CA", "fr-CA"]
+    # The shared heading's French labels are marked French too.
+    assert ("/Span", "fr-CA") in elements
+
+
+def test_credits_follow_each_languages_number_and_plural():
+    for credits, english, french in (
+        ("2.5", "2.5 agency credits", "2,5 crédits de l'agence"),
+        ("1.5", "1.5 agency credits", "1,5 crédit de l'agence"),
+        ("1", "1 agency credit", "1 crédit de l'agence"),
+    ):
+        pdf = assessment_letter_pdf(assessment_letter(credits=credits, version=2))
+        assert "for %s" % english in pdf_text(pdf, 1)
+        assert "pour %s" % french in pdf_text(pdf, 2)
+    text = pdf_text(pdf, 1)
+    assert "LETTER VERSION / VERSION DE LA LETTRE 2" in text
+    assert "letter version 2" in text and "version 2 de la lettre" in pdf_text(pdf, 2)
+
+
+def test_without_french_names_the_french_section_gives_the_english_ones():
+    pdf = assessment_letter_pdf(assessment_letter(title_fr="", level_name_fr="", framework_fr=""))
+    french = pdf_text(pdf, 2)
+    assert "« Data Analytics for Supply Chain Operations »" in french
+    assert "Approuvée au niveau OQF-9 (Post-Diploma Certificate)" in french
+    assert "Ontario Qualifications Framework" in french
+
+
+def test_decision_letter_gives_the_reasons_in_both_sections_and_no_verification_code():
     letter = decision_letter()
-    text = pdf_text(decision_letter_pdf(letter))
-    assert "Declined" in text
-    assert letter.reference in text
+    pdf = decision_letter_pdf(letter)
+    english, french = pdf_text(pdf, 1), pdf_text(pdf, 2)
+    assert "Declined" in english and "Refusée : aucun niveau" in french
+    assert letter.reference in english
+    assert "« L'essentiel du leadership en milieu de travail »" in french
     for reason in letter.reasons:
-        assert " ".join(reason.split()) in text
-    assert "VERIFICATION CODE" not in text.upper()
-    assert "confidential" in text.lower()
+        assert " ".join(reason.split()) in english and " ".join(reason.split()) in french
+    assert "VERIFICATION CODE" not in (english + french).upper() and "CODE DE VÉRIFICATION" not in french.upper()
+    assert "CONFIDENTIAL: FOR THE PROVIDER ONLY / CONFIDENTIEL : POUR LE FOURNISSEUR SEULEMENT" in english
+    assert "dix jours ouvrables" in french and "confidentiel, pour le fournisseur" in french
+    assert "Tagged:          yes" in pdf_tool("pdfinfo", pdf)
 
 
 def test_rendering_is_deterministic(letter_pdf):
@@ -154,8 +267,9 @@ def test_qr_code_opens_the_verification_page_of_the_code(monkeypatch):
     assert verification_url(letter.verification_code) == url
     assert seen == [url]
     svg = render.verification_qr_svg(url)
-    assert svg.startswith("<svg") and svg in html
+    assert svg.startswith("<svg") and svg in html and html.count("<svg") == 1
     assert seen == [url, url]
+    assert "<title>QR code: %s / Code QR : %s</title>" % (url, url) in svg  # the figure's alternative text
 
 
 def test_letter_html_escapes_what_the_provider_wrote():
@@ -180,8 +294,46 @@ def test_signed_letter_validates_intact_trusted_and_covering_the_whole_file(sign
     assert settings.AGENCY_NAME in check.signer
 
 
+def test_the_signature_names_the_agencys_certificate_once_and_by_its_hash(signed_pdf):
+    """The signer keeps the certificate's parts as DER between letters (sign.AgencySigner):
+    they must still be this certificate's."""
+    (embedded,) = PdfFileReader(io.BytesIO(signed_pdf)).embedded_signatures
+    signed_data = embedded.signed_data
+    certificate = x509.load_pem_x509_certificate(signing_certificate_pem())
+    der = certificate.public_bytes(Encoding.DER)
+    assert [choice.chosen.dump() for choice in signed_data["certificates"]] == [der]
+    (signer_info,) = signed_data["signer_infos"]
+    sid = signer_info["sid"].chosen
+    assert sid["serial_number"].native == certificate.serial_number
+    assert sid["issuer"].dump() == asn1_x509.Certificate.load(der).issuer.dump()
+    (ess,) = [a for a in signer_info["signed_attrs"] if a["type"].native == "signing_certificate_v2"]
+    (cert_id,) = ess["values"][0]["certs"]
+    assert cert_id["cert_hash"].native == hashlib.sha256(der).digest()
+    assert not [a for a in signer_info["signed_attrs"] if a["type"].native == "signing_time"]  # PAdES
+
+
 def test_signed_letter_text_is_unchanged_by_signing(signed_pdf, letter_pdf):
     assert pdf_text(signed_pdf) == pdf_text(letter_pdf)
+
+
+def test_poppler_validates_the_signature_over_the_whole_archival_file(signed_pdf):
+    # -nocert: poppler's own trust store does not hold the development certificate; the
+    # certificate is checked against the agency's by pyHanko above.
+    report = pdf_tool("pdfsig", signed_pdf, "-nocert")
+    assert "Signature #1:" in report and "Signature #2" not in report
+    assert "Signature Validation: Signature is Valid." in report
+    assert "Total document signed" in report
+    assert "Signature Type: ETSI.CAdES.detached" in report  # PAdES
+
+
+def test_poppler_finds_an_altered_letter_invalid(signed_pdf):
+    tampered = bytearray(signed_pdf)
+    tampered[len(signed_pdf) // 3] ^= 0x01
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
+        file.write(bytes(tampered))
+        file.flush()
+        report = subprocess.run(["pdfsig", "-nocert", file.name], capture_output=True, text=True).stdout
+    assert "Signature is Valid." not in report
 
 
 def test_flipped_byte_is_not_valid(signed_pdf):

@@ -1,17 +1,20 @@
 """The stacking calculator's exports (CSV, PDF summary) and bulk verification by CSV file."""
 
 import csv
+import datetime as dt
 import io
 import subprocess
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from credentials import bulk_verification, stack_export, stacking
 from credentials.bulk_verification import BulkFileRejected, codes_from_csv
 from credentials.models import Assessment
 from tests.factories import MicroCredentialFactory, OrganisationFactory, UserFactory
 
+from .letter_samples import french_catalogue
 from .register_world import issue, people
 
 pytestmark = pytest.mark.usefixtures("letters_dir")
@@ -51,15 +54,34 @@ def test_the_stack_csv_has_every_item_in_order_and_cannot_run_formulas(entries):
     assert rows[2]["problem"] == "unknown" and rows[3]["problem"] == "repeated"
 
 
-def test_the_pdf_summary_says_what_was_counted_when_and_by_whom(entries, registrar):
+def pdf_text(pdf, page):
+    """One page's text, whitespace collapsed: a sentence may wrap anywhere (the run's date and
+    time change its length; that is how '2 items entered' once broke over two lines)."""
+    out = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), "-", "-"], input=pdf,
+                         capture_output=True, check=True).stdout.decode()
+    return " ".join(out.split()).replace("\u00a0", " ")
+
+
+def test_the_pdf_summary_says_what_was_counted_when_and_by_whom_in_english_then_french(entries, registrar):
+    french_catalogue()
     stack = stacking.stack_evaluate([{"code": entries["current"].verification_code},
                                      {"code": entries["revoked"].verification_code}])
-    pdf = stack_export.stack_pdf(stack, run_by=registrar)
+    run_at = timezone.make_aware(dt.datetime(2026, 11, 30, 14, 5))
+    pdf = stack_export.stack_pdf(stack, run_by=registrar, run_at=run_at)
     assert pdf.startswith(b"%PDF-")
-    text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
-    for words in ("Stacking summary", "Robin Registrar, Lakeshore University", "2 items entered, 1 counted",
-                  "OQF-9", "Upper-division undergraduate", "Data visualisation", "Revoked", "Page 1 of 1"):
-        assert words in text, words
+    english, french = pdf_text(pdf, 1), pdf_text(pdf, 2)
+    for words in ("Stacking summary", "Run on 30 November 2026 at 14:05 (Toronto time) by Robin Registrar, "
+                  "Lakeshore University", "2 items entered, 1 counted.", "OQF-9 – Post-Diploma Certificate",
+                  "Upper-division undergraduate", "Data visualisation", "Revoked", "Page 1 of 2"):
+        assert words in english, words
+    title_fr = entries["current"].title_fr
+    for words in ("Sommaire de cumul", "Produit le 30 novembre 2026 à 14 h 05 (heure de Toronto) par Robin "
+                  "Registrar, Lakeshore University", "2 éléments saisis, 1 compté.", "OQF-9", title_fr,
+                  "1 crédit de l'agence = 10 heures d'apprentissage théoriques", "Page 2 de 2"):
+        assert words in french, words
+    assert "Data visualisation" not in french  # the French title, where the entry has one
+    info = subprocess.run(["pdfinfo", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    assert "Tagged:          yes" in info and "Page size:       612 x 792 pts (letter)" in info
 
 
 def test_the_page_downloads_the_result_as_csv_or_pdf(entries, registrar, client):
