@@ -18,7 +18,7 @@ def decimal_text(value, *, places: int = 1) -> str:
     return number_format(number.normalize(), use_l10n=True)
 
 
-def _plural_count(value) -> int:
+def plural_count(value) -> int:
     """The count that picks the right plural for a decimal in English and in French: English
     writes "1 credit" and "1.5 credits", French « 1,5 crédit » (singular below 2, as the OQLF
     advises) and « 2,5 crédits ». The catalogues' rules are for whole numbers (English n != 1,
@@ -32,7 +32,7 @@ def _plural_count(value) -> int:
 
 def credits_text(value) -> str:
     """`4.5 credits`, « 4,5 crédits »."""
-    return ngettext("%(credits)s credit", "%(credits)s credits", _plural_count(value)) % {
+    return ngettext("%(credits)s credit", "%(credits)s credits", plural_count(value)) % {
         "credits": decimal_text(value)}
 
 
