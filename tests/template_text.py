@@ -9,6 +9,8 @@ plain-text template (an email's .txt) is all text. String literals given to temp
 words (`{% include … with label="…" %}`, `|default:"…"`) must be `_("…")`.
 
 Only non-linguistic text is allowed (ALLOWED): separators, marks, symbols and codes.
+The signed documents (letters, the stacking summary PDF) are left out (BILINGUAL): each is
+one document in both languages at once, not a page in the reader's language.
 """
 
 import re
@@ -23,9 +25,10 @@ READ_ATTRIBUTES = {"title", "aria-label", "placeholder", "alt"}
 WORD = re.compile(r"[^\W\d_]{2,}")
 # Text that is the same in every language: brands, codes and units.
 ALLOWED = {
-    "OQF", "ISCED-F", "API", "PDF", "CSV", "QR", "ID", "SLA", "TOTP", "OK", "CAD", "PEM", "JSON-LD", "h",
+    "OQF", "ISCED", "API", "PDF", "CSV", "QR", "SHA", "TOTP", "CAD", "PEM", "JSON", "UTF",
 }
 # Words handed to a template as an argument: `with label="…"`, `|default:"…"` (words: with a space).
+BILINGUAL = ("letters/", "register/stack_summary.html")
 LITERAL_ARGUMENT = re.compile(
     r"""(?:\b(?:label|caption|title|heading|text|hint|message)=|default:)(?P<q>["'])(?P<text>.*?)(?P=q)""")
 
