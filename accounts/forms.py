@@ -47,6 +47,12 @@ class SignInForm(OntarioFormMixin, auth_forms.AuthenticationForm):
             raise
 
 
+class LanguageForm(OntarioFormMixin, forms.Form):
+    """The language of a person's pages and emails (accounts/language.py)."""
+
+    language = forms.ChoiceField(label=_("Language"), choices=User.Language.choices, widget=forms.RadioSelect)
+
+
 class CodeForm(OntarioFormMixin, forms.Form):
     """A code from an authenticator app."""
 
