@@ -74,7 +74,7 @@ class LocaleMiddleware:
             return None
         rest = match.group(2)
         prefix_language = translation.get_language_from_path(request.path_info)
-        if prefix_language and prefix_language != settings.LANGUAGE_CODE:
+        if prefix_language and prefix_language.lower() != settings.LANGUAGE_CODE:
             return None  # a real prefix (/fr/…): the page does not exist there
         with translation.override(settings.LANGUAGE_CODE):
             if not is_valid_path(rest, getattr(request, "urlconf", None)):
