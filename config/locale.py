@@ -31,6 +31,11 @@ ENGLISH_ONLY_PREFIXES = ("/api/schema/", "/api/docs/")
 _LANGUAGE_SEGMENT = re.compile(r"^/([A-Za-z]{2}(?:[-_][A-Za-z]{2})?)(/.*)$")
 
 
+def agency_name() -> str:
+    """The agency's name in the active language."""
+    return settings.AGENCY_NAME_FR if translation.get_language() == "fr" else settings.AGENCY_NAME
+
+
 def accept_language(header) -> str:
     """The supported language the `Accept-Language` header prefers, else LANGUAGE_CODE. A
     malformed header or an unknown code counts as no preference."""

@@ -292,3 +292,21 @@ def test_each_email_goes_in_its_recipients_language(smtp_server):
     assert french_subject == "En attente d’approbation\u00a0: %s" % application.reference
     assert "Elle doit être approuvée par un approbateur qui ne l’a pas faite" in french
     assert "/fr/applications/%d/" % application.pk in french
+
+
+def test_a_french_upload_page_takes_the_same_body_as_the_english_one(settings):
+    """The body limit is looked up before the language is chosen: a French path still names
+    its upload (a letter up to 10 MB), not the 1 MB default."""
+    from config.request_limits import body_limit
+
+    for path in ("/verify/", "/microcredentials/import/"):
+        assert body_limit("/fr" + path) == body_limit(path) > settings.REQUEST_BODY_MAX_BYTES
+
+
+@pytest.mark.django_db
+def test_a_refused_french_upload_is_explained_in_french(client):
+    response = client.post("/fr/verify/", data=b"x", content_type="application/pdf",
+                           CONTENT_LENGTH=str(50 * 1024 * 1024))
+    assert response.status_code == 413
+    page = response.content.decode()
+    assert LANG.search(page).group(1) == "fr-CA" and "Trop volumineux" in page
