@@ -141,11 +141,11 @@ def test_each_main_page_answers_in_english_at_its_path_and_links_to_its_french_p
 @pytest.mark.django_db
 def test_the_first_page_offers_french_in_french_and_english_in_english(client):
     english = client.get("/").content.decode()
-    assert re.search(r'<aside class="agency-language-offer" lang="fr"[^>]*>\s*<h2[^>]*>Services en français</h2>',
+    assert re.search(r'<section class="agency-language-offer" lang="fr"[^>]*>\s*<h2[^>]*>Services en français</h2>',
                      english)
     assert "Continuer en français" in english
     french = client.get("/fr/").content.decode()
-    assert re.search(r'<aside class="agency-language-offer" lang="en"[^>]*>\s*<h2[^>]*>Services in English</h2>',
+    assert re.search(r'<section class="agency-language-offer" lang="en"[^>]*>\s*<h2[^>]*>Services in English</h2>',
                      french)
 
 
