@@ -325,3 +325,10 @@ def test_a_sweeps_email_writes_its_snapshot_dates_in_the_recipients_language():
     english, _ = outbox_render(OutboxMessage(template="review_reminder", language="en", context=context))
     assert "The review was due on Tuesday 2 March 2027, 7 days ago." in english
     assert "/applications/4/" in english and "/fr/" not in english
+
+
+@pytest.mark.django_db
+def test_a_page_says_it_varies_with_the_cookie_that_may_redirect_it(client):
+    assert "Cookie" in client.get("/verify/")["Vary"]
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    assert "Cookie" in client.get("/verify/")["Vary"]
