@@ -1,9 +1,11 @@
 from csp.decorators import csp_update
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy
 from drf_spectacular.views import SpectacularSwaggerSplitView
 
+from accounts import language as account_language
 from accounts import views as account_views
 from assessment import views as assessment_views
 from credentials.api.vc import DidDocumentView
@@ -20,7 +22,9 @@ api_v1 = [
     path("", include("assessment.api.urls")),
 ]
 
-urlpatterns = [
+# Every page in English at its path and in French under /fr/ (config/locale.py); the API,
+# the health check and the admin site have no language prefix.
+urlpatterns = i18n_patterns(
     path("", account_views.home, name="home"),
     path("accounts/", include("accounts.urls")),
     path("microcredentials/", include("credentials.urls")),
@@ -29,6 +33,9 @@ urlpatterns = [
     path("dashboard/", assessment_views.dashboard_page, name="dashboard"),
     path("dashboard/export.csv", assessment_views.dashboard_export, name="dashboard-export"),
     path("", include("credentials.register_urls")),
+    prefix_default_language=False,
+) + [
+    path("language/<str:code>/", account_language.language_switch, name="language-switch"),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path(".well-known/did.json", DidDocumentView.as_view(), name="did-document"),

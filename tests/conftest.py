@@ -17,17 +17,24 @@ from accounts.tokens import api_token_issue
 from .factories import UserFactory
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _compiled_translations():
-    """The French catalogue is compiled from its .po at build time (the .mo is not committed):
-    a test run compiles it when it is missing or older than its source."""
-    from django.conf import settings
+def pytest_configure(config):
+    """The French catalogue compiled as `make messages` does, when a run starts from a fresh
+    checkout or after the .po changed (.mo files are never committed)."""
 
-    for locale_dir in settings.LOCALE_PATHS:
-        for po in Path(locale_dir).glob("*/LC_MESSAGES/*.po"):
-            mo = po.with_suffix(".mo")
-            if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
-                subprocess.run(["msgfmt", "--check-format", "-o", str(mo), str(po)], check=True)
+    for po in Path(__file__).resolve().parent.parent.glob("locale/*/LC_MESSAGES/django.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            subprocess.run(["msgfmt", "--check-format", "-o", str(mo), str(po)], check=True)
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request activates its language for the thread (config/locale.py) and nothing resets it
+    but the next request: a French page must not leave the next test's code in French."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

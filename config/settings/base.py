@@ -20,8 +20,7 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.
 
 SITE_URL = env("SITE_URL", default="http://localhost:8000").rstrip("/")
 AGENCY_NAME = "Ontario Micro-credential Assessment Agency"
-# The agency's name in French, as its bilingual letters print it beside the English one.
-AGENCY_NAME_FR = "Agence ontarienne d'évaluation des microcertifications"
+AGENCY_NAME_FR = "Agence ontarienne d’évaluation des microtitres de compétences"
 AGENCY_SHORT_NAME = "OMCAA"
 
 INSTALLED_APPS = [
@@ -54,10 +53,14 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # The page's language from its URL (/fr/…), the API's from Accept-Language: before
+    # CommonMiddleware and URL resolution, which match the active language's prefix.
+    "config.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Once the person is known: their page language is the one they chose (accounts/language.py).
+    "accounts.language.PreferredLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After authentication and messages: the refusal page is drawn like any other page.
     "config.errors.ParameterGuardMiddleware",
@@ -113,9 +116,15 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
-LANGUAGE_CODE = "en-ca"
+# Two official languages (docs/architecture.md, "Languages"): English pages at their paths,
+# French under /fr/; the API follows Accept-Language. The catalogue is compiled by the build.
+LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("fr", "Français")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# A visitor's choice of language (accounts/language.py); a signed-in person's is on their account.
+LANGUAGE_COOKIE_NAME = "language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "America/Toronto"
 USE_I18N = True
 USE_TZ = True
