@@ -8,7 +8,6 @@ import json
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import F
-from django.urls import Resolver404, resolve
 from django.utils import translation
 
 from credentials.api.serializers import CONTRACT_FIELDS
@@ -21,36 +20,12 @@ from .register_world import issue, people
 
 pytestmark = pytest.mark.django_db
 
-LOCALE = "django.middleware.locale.LocaleMiddleware"
 FORBIDDEN = "must not call the micro-credential a degree"
 
 
-@pytest.fixture(autouse=True)
-def _language_from_request(settings):
-    """The request's language decides: the project's language middleware does that once the
-    French pages are in the settings; until then these tests add Django's, after sessions as
-    Django asks."""
-    if not any("locale" in name.lower() or "language" in name.lower() for name in settings.MIDDLEWARE):
-        middleware = list(settings.MIDDLEWARE)
-        middleware.insert(middleware.index("django.contrib.sessions.middleware.SessionMiddleware") + 1, LOCALE)
-        settings.MIDDLEWARE = middleware
-    yield
-    # The middleware leaves the last request's language active in this thread.
-    translation.deactivate()
-
-
-def french(path):
-    """The French page of `path`: under /fr/ once French pages live there, else the same path
-    (the tests send Accept-Language: fr as well)."""
-    try:
-        resolve("/fr" + path)
-    except Resolver404:
-        return path
-    return "/fr" + path
-
-
 def get_fr(client, path, **params):
-    return client.get(french(path), params, HTTP_ACCEPT_LANGUAGE="fr")
+    """The French page of `path` (under /fr/), or the API in French (Accept-Language)."""
+    return client.get(path if path.startswith("/api/") else "/fr" + path, params, HTTP_ACCEPT_LANGUAGE="fr")
 
 
 # Reference data -------------------------------------------------------------------------------
@@ -289,11 +264,13 @@ def test_french_register_pages_show_the_french_title_and_names(staff, client):
 
 def test_the_french_detail_page_shows_the_french_version(signed_in, provider):
     microcredential = MicroCredentialFactory(created_by=provider)
+    type(provider).objects.filter(pk=provider.pk).update(language="fr")  # else /fr/ sends them to English
     page = get_fr(signed_in, "/microcredentials/%d/" % microcredential.pk).content.decode()
     assert '<h1 lang="fr">%s</h1>' % microcredential.title_fr in page
     assert microcredential.description_fr in page and microcredential.learning_outcomes_fr[0] in page
     assert microcredential.description not in page
     assert "0613 Conception et analyse de logiciels et d&#x27;applications" in page
+    type(provider).objects.filter(pk=provider.pk).update(language="en")
     english = signed_in.get("/microcredentials/%d/" % microcredential.pk).content.decode()
     assert microcredential.description in english
     assert "Title in French" in english and microcredential.title_fr in english
