@@ -7,6 +7,7 @@ from django import template
 from ..languages import is_french
 from ..languages import language_of as _language_of
 from ..languages import localized as _localized
+from ..letters.text import credits_text
 
 register = template.Library()
 
@@ -28,3 +29,9 @@ def language_of(source, field):
 def page_is_french():
     """`{% page_is_french as french %}`: whether the page is drawn in French."""
     return is_french()
+
+
+@register.filter
+def agency_credits(value):
+    """`4.5 agency credits`, « 4,5 crédits de l'agence »: as the letters write a credit value."""
+    return credits_text(value)

@@ -30,5 +30,5 @@ def test_the_issued_letter_gives_the_entry_in_english_then_french(db):
     english, french = page_text(pdf, 1), page_text(pdf, 2)
     assert "“Data visualisation”" in english and "2.5 agency credits" in english
     assert assessment.title_fr and "« %s »" % assessment.title_fr in french
-    assert "2,5 crédits de l'agence" in french
+    assert "2,5 crédits de l’Agence" in french
     assert english.count(assessment.verification_code) == 1 and assessment.verification_code not in french

@@ -118,7 +118,7 @@ def test_assessment_letter_states_the_decision_and_how_to_check_it_in_english_th
         "Évaluation de la microcertification « Analyse de données pour les opérations de la chaîne d'approvisionnement »",
         "sous la référence MCA-2026-00042",
         "60 heures d'apprentissage théoriques",
-        "Approuvée au niveau OQF-9 (Certificat postdiplôme) pour 4,5 crédits de l'agence",
+        "Approuvée au niveau OQF-9 (Certificat postdiplôme) pour 4,5 crédits de l’Agence",
         "Cadre de classification des titres de compétences de l'Ontario",
         "1 crédit de l'agence = 10 heures d'apprentissage théoriques",
         letter.subject_area,  # the provider's words, as written
@@ -203,9 +203,9 @@ def test_the_pdf_declares_the_language_of_each_section(letter_pdf):
 
 def test_credits_follow_each_languages_number_and_plural():
     for credits, english, french in (
-        ("2.5", "2.5 agency credits", "2,5 crédits de l'agence"),
-        ("1.5", "1.5 agency credits", "1,5 crédit de l'agence"),
-        ("1", "1 agency credit", "1 crédit de l'agence"),
+        ("2.5", "2.5 agency credits", "2,5 crédits de l’Agence"),
+        ("1.5", "1.5 agency credits", "1,5 crédit de l’Agence"),
+        ("1", "1 agency credit", "1 crédit de l’Agence"),
     ):
         pdf = assessment_letter_pdf(assessment_letter(credits=credits, version=2))
         assert "for %s" % english in pdf_text(pdf, 1)
