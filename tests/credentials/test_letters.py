@@ -125,7 +125,7 @@ def test_assessment_letter_states_the_decision_and_how_to_check_it_in_english_th
         "En vigueur depuis le 2 mars 2026",
         "Prochain examen prévu le 2 mars 2027",
         "Les crédits effectivement accordés dans un programme relèvent de la discrétion de l'établissement d'accueil.",
-        "Pour l'Agence ontarienne d'évaluation des microcertifications,",
+        "Pour l’Agence ontarienne d’évaluation des microtitres de compétences,",
         letter.approver_name,
         "Évaluatrice principale ou évaluateur principal, Évaluation des crédits",
         "Vérifier cette lettre",
