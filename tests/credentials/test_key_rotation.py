@@ -5,6 +5,7 @@ refuses to start without a key that matches it. Real keys, real signatures, a re
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -158,6 +159,17 @@ def test_the_signing_key_check_passes_for_a_matching_key_and_names_every_fault(s
         signing_key_check()
 
 
+def a_credential_key():
+    """An Ed25519 key for VC_KEY_FILE, which production settings require too."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    path = Path(tempfile.mkdtemp()) / "vc.pem"
+    path.write_bytes(Ed25519PrivateKey.generate().private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    return str(path)
+
+
 def start_worker(**signing):
     """`celery -A config worker` under the production settings, as an operator starts it."""
     env = {
@@ -167,6 +179,7 @@ def start_worker(**signing):
         "DJANGO_ALLOWED_HOSTS": "agency.example",
         "DATABASE_URL": os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test"),
         "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/1"),
+        "VC_KEY_FILE": a_credential_key(),
         **signing,
     }
     try:

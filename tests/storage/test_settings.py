@@ -67,7 +67,7 @@ def test_production_with_s3_passes_the_deployment_checks(tmp_path):
             DJANGO_SETTINGS_MODULE="config.settings.production",
             DJANGO_SECRET_KEY="a-long-random-production-secret-key-0123456789-abcdefghijklmnop",
             DJANGO_ALLOWED_HOSTS="agency.example", REDIS_URL="redis://127.0.0.1:6379/1",
-            SIGNING_KEY_FILE=str(key), SIGNING_CERT_FILE=str(cert),
+            SIGNING_KEY_FILE=str(key), SIGNING_CERT_FILE=str(cert), VC_KEY_FILE=str(key),
             S3_BUCKET="agency-files", S3_ENDPOINT_URL="https://objects.agency.example",
             AWS_ACCESS_KEY_ID="id", AWS_SECRET_ACCESS_KEY="secret",
         ),
