@@ -4,14 +4,24 @@ VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
 
-# WeasyPrint's system libraries (without harfbuzz-subset rendering is ~9x slower).
-DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+# WeasyPrint's system libraries (without harfbuzz-subset rendering is ~9x slower); gettext
+# compiles the French catalogue.
+DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext
 # The tests also drive a real browser (Playwright cannot download one here) and read PDFs.
 TEST_DEBIAN_PACKAGES := chromium poppler-utils
 
-.PHONY: run stop test bench setup test-setup system-packages lint
+# The compiled catalogues (.mo) are built from the committed .po files, never committed.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
 
-setup: system-packages $(VENV)/.installed node_modules/.installed
+.PHONY: run stop test bench setup test-setup system-packages lint messages
+
+setup: system-packages $(VENV)/.installed node_modules/.installed messages
+
+# What `manage.py compilemessages` runs, without starting Django (and its embedded database).
+messages: $(MO_FILES)
+
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po
+	msgfmt --check-format -o $@ $<
 
 test-setup: setup
 	@$(MAKE) --no-print-directory system-packages DEBIAN_PACKAGES="$(TEST_DEBIAN_PACKAGES)"

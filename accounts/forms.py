@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from config.client_address import client_address
@@ -46,6 +47,12 @@ class SignInForm(OntarioFormMixin, auth_forms.AuthenticationForm):
             raise
 
 
+class LanguageForm(OntarioFormMixin, forms.Form):
+    """The language of a person's pages and emails (accounts/language.py)."""
+
+    language = forms.ChoiceField(label=_("Language"), choices=User.Language.choices, widget=forms.RadioSelect)
+
+
 class CodeForm(OntarioFormMixin, forms.Form):
     """A code from an authenticator app."""
 
@@ -79,6 +86,12 @@ class PasswordResetForm(OntarioFormMixin, auth_forms.PasswordResetForm):
             user for user in User.objects.filter(email=canonical_email(email), is_active=True)
             if user.has_usable_password()
         )
+
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        # In the account's language, whichever language the page was in; the link is to the
+        # page in that language (its templates reverse the URL under it).
+        with translation.override(context["user"].language):
+            super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
 
 
 class SetPasswordForm(OntarioFormMixin, auth_forms.SetPasswordForm):

@@ -39,9 +39,16 @@ def preferred_language(request):
     return code if supported(code) else None
 
 
+def path_in(path, language):
+    """`path`, a page of this site in either language, in `language` (unchanged when it is not a
+    page: an API address, the admin)."""
+    with translation.override(translation.get_language_from_path(urlsplit(path).path) or settings.LANGUAGE_CODE):
+        return translate_url(path, language)
+
+
 def page_in(request, language):
     """The address of this page in `language` (this one when it has no other)."""
-    return translate_url(request.get_full_path(), language)
+    return path_in(request.get_full_path(), language)
 
 
 class PreferredLanguageMiddleware:
@@ -73,9 +80,7 @@ def language_switch(request, code):
         target = "/"
     if request.user.is_authenticated and request.user.language != code:
         services.user_language_set(user=request.user, language=code)
-    # `next` is read in its own language, whatever this unprefixed view's is.
-    with translation.override(translation.get_language_from_path(urlsplit(target).path) or settings.LANGUAGE_CODE):
-        response = HttpResponseRedirect(translate_url(target, code))
+    response = HttpResponseRedirect(path_in(target, code))
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME, code, max_age=settings.LANGUAGE_COOKIE_AGE,
         path=settings.LANGUAGE_COOKIE_PATH, domain=settings.LANGUAGE_COOKIE_DOMAIN,

@@ -4,15 +4,17 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from config.client_address import client_address
 
-from . import permissions, second_factor
-from .forms import CodeForm, PasswordResetForm, SetPasswordForm
+from . import permissions, second_factor, services
+from .forms import CodeForm, LanguageForm, PasswordResetForm, SetPasswordForm
+from .language import path_in
 from .lockout import PASSWORD_RESET, AttemptRefused, SignInAttempt, account_failures_clear
 from .sign_in import refused_answer
 
@@ -59,12 +61,29 @@ def security(request):
             messages.success(request, _("Your authenticator app is set up. From now on you sign in with a code from it."))
             return redirect("accounts:security")
         form.add_error("code", _("This code is not correct. Check the app shows the agency's entry, wait for the next code and try again."))
-    context = {"device": device, "form": form, "mandatory": permissions.second_factor_mandatory(user)}
+    context = {"device": device, "form": form, "mandatory": permissions.second_factor_mandatory(user),
+               "language_form": LanguageForm(initial={"language": user.language})}
     if device is None:
         pending = second_factor.totp_enrolment_start(user=user, device_id=pending_id)
         request.session[ENROLMENT_SESSION_KEY] = pending.pk
         context.update(qr_code=second_factor.qr_code_svg(pending), secret=second_factor.secret_base32(pending))
     return render(request, "accounts/security.html", context)
+
+
+@login_required
+@require_POST
+def account_language(request):
+    """Keep the language of the person's pages and emails; the account page then opens in it."""
+    form = LanguageForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose English or French."))
+        return redirect("accounts:security")
+    language = form.cleaned_data["language"]
+    services.user_language_set(user=request.user, language=language)
+    with translation.override(language):
+        # Translators: written in the language just chosen, which it names.
+        messages.success(request, _("Your pages and emails are now in English."))
+    return redirect(path_in(reverse("accounts:security"), language))
 
 
 class PasswordResetView(auth_views.PasswordResetView):

@@ -3,12 +3,14 @@ transaction through the outbox, keyed by the case and the step, so a step repeat
 second request for information) gets its own key from the row that caused it."""
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import User
 from config.dates import long_date
 
 from . import clock
-from .outbox import Email, outbox_enqueue, outbox_enqueue_many
+from .outbox import Email, in_each_language, outbox_enqueue, outbox_enqueue_many
 
 
 def provider_addresses(organisation_id):
@@ -39,7 +41,8 @@ def acknowledgement(application, *, due_date):
         key="application:%d:submitted" % application.pk,
         recipients=provider_addresses(application.provider_id),
         template="acknowledgement",
-        subject="Received: %s (%s)" % (application.microcredential.title, application.reference),
+        subject=in_each_language(lambda: _("Received: %(title)s (%(reference)s)") % {
+            "title": application.microcredential.title, "reference": application.reference}),
         context=_context(application, due_date=due_date),
     )
 
@@ -49,7 +52,7 @@ def information_requested(application, request):
         key="application:%d:information-request:%d" % (application.pk, request.pk),
         recipients=provider_addresses(application.provider_id),
         template="information_requested",
-        subject="The agency needs more information: %s" % application.reference,
+        subject=in_each_language(lambda: _("The agency needs more information: %s") % application.reference),
         context=_context(application, request=request),
     )
 
@@ -61,7 +64,7 @@ def provider_responded(application, request):
         key="application:%d:information-response:%d" % (application.pk, request.pk),
         recipients=[application.assigned_to.email],
         template="provider_responded",
-        subject="The provider answered: %s" % application.reference,
+        subject=in_each_language(lambda: _("The provider answered: %s") % application.reference),
         context=_context(application, request=request, path=reverse("applications:detail", args=[application.pk])),
     )
 
@@ -71,7 +74,7 @@ def recommendation_waiting(application, recommendation):
         key="application:%d:recommendation:%d" % (application.pk, recommendation.pk),
         recipients=approver_addresses(excluding=recommendation.recommended_by),
         template="recommendation_waiting",
-        subject="Waiting for sign-off: %s" % application.reference,
+        subject=in_each_language(lambda: _("Waiting for sign-off: %s") % application.reference),
         context=_context(application, recommendation=recommendation,
                          path=reverse("applications:detail", args=[application.pk])),
     )
@@ -82,9 +85,9 @@ def decision(application, recommendation):
         key="application:%d:decision" % application.pk,
         recipients=provider_addresses(application.provider_id),
         template="decision",
-        subject="Decision on %s: %s" % (
-            application.reference, "approved" if application.state == application.State.APPROVED else "declined"
-        ),
+        subject=in_each_language(
+            lambda: (_("Decision on %s: approved") if application.state == application.State.APPROVED
+                     else _("Decision on %s: declined")) % application.reference),
         context=_context(
             application, recommendation=recommendation,
             assessment=application.register_entry if application.state == application.State.APPROVED else None,
@@ -94,15 +97,15 @@ def decision(application, recommendation):
 
 # The emails a sweep queues many of at once (review reminders and lapse notices, clock
 # alerts) are rendered when they are sent, from a snapshot of what was true when they were
-# caused (outbox.outbox_enqueue_many): their contexts hold plain JSON values, dates already
-# written out, never model instances.
+# caused (outbox.outbox_enqueue_many): their contexts hold plain JSON values, dates as ISO text
+# that the templates write out in the recipient's language, never model instances.
 
 def _review_context(entry, **extra):
     return {
         "reference": entry.reference,
         "title": entry.title,
         "provider": entry.provider_name,
-        "due_on": long_date(entry.review_due_date, weekday=True),
+        "due_on": entry.review_due_date.isoformat(),
         **extra,
     }
 
@@ -112,24 +115,26 @@ def review_reminder(entry, *, case_id, key, step, days_before, opening, lapses_o
     (review.Entry), to each of the provider's active staff (`recipients`); `case_id` is its
     live review case, if any. The first one sent in a period is also the notice that the
     review case is open."""
-    if days_before > 0:
-        subject = "Periodic review due in %d days: %s (%s)" % (days_before, entry.title, entry.reference)
-    elif days_before == 0:
-        subject = "Periodic review due today: %s (%s)" % (entry.title, entry.reference)
-    else:
-        subject = "Overdue periodic review: %s (%s) lapses on %s" % (
-            entry.title, entry.reference, long_date(lapses_on))
-    if opening:
-        subject = "Review case open. " + subject
+    def subject():
+        names = {"title": entry.title, "reference": entry.reference, "days": days_before}
+        if days_before > 0:
+            text = ngettext("Periodic review due in %(days)d day: %(title)s (%(reference)s)",
+                            "Periodic review due in %(days)d days: %(title)s (%(reference)s)", days_before) % names
+        elif days_before == 0:
+            text = _("Periodic review due today: %(title)s (%(reference)s)") % names
+        else:
+            text = _("Overdue periodic review: %(title)s (%(reference)s) lapses on %(lapses_on)s") % {
+                **names, "lapses_on": long_date(lapses_on)}
+        return _("Review case open. %s") % text if opening else text
     path = reverse("applications:detail", args=[case_id]) if case_id is not None else reverse("applications:list")
     return Email(
         key=key,
         recipients=recipients,
         template="review_reminder",
-        subject=subject,
+        subject=in_each_language(subject),
         context=_review_context(
             entry, has_case=case_id is not None, step=step, days_before=days_before, days_after=-days_before,
-            opening=opening, lapses_on=long_date(lapses_on, weekday=True), path=path,
+            opening=opening, lapses_on=lapses_on.isoformat(), path=path,
         ),
     )
 
@@ -140,8 +145,9 @@ def review_lapsed(entry, *, key, recipients) -> Email:
         key=key,
         recipients=recipients,
         template="review_lapsed",
-        subject="Lapsed: %s (%s)" % (entry.title, entry.reference),
-        context=_review_context(entry, current_until=long_date(entry.current_until, weekday=True),
+        subject=in_each_language(lambda: _("Lapsed: %(title)s (%(reference)s)") % {
+            "title": entry.title, "reference": entry.reference}),
+        context=_review_context(entry, current_until=entry.current_until.isoformat(),
                                 path=reverse("register:detail", args=[entry.reference])),
     )
 
@@ -152,7 +158,8 @@ def assessment_revoked(assessment):
         key="assessment:%d:revoked" % assessment.pk,
         recipients=provider_addresses(assessment.provider_id),
         template="assessment_revoked",
-        subject="Assessment revoked: %s (%s)" % (assessment.title, assessment.reference),
+        subject=in_each_language(lambda: _("Assessment revoked: %(title)s (%(reference)s)") % {
+            "title": assessment.title, "reference": assessment.reference}),
         context={
             "assessment": assessment,
             "path": reverse("register:detail", args=[assessment.reference]),
@@ -208,10 +215,13 @@ def sla_alerts(statuses, *, today, calendar) -> int:
         due_date = application.sla_due_date
         left = clock.business_days_between(today, due_date, calendar) if due_date and due_date >= today else 0
         over = clock.business_days_between(due_date, today, calendar) if due_date and today > due_date else 0
+        names = {"reference": application.reference, "due": due_date}
         if status == clock.AT_RISK:
-            subject = "At risk: %s is due %s" % (application.reference, long_date(due_date, weekday=True, year=False))
+            subject = in_each_language(lambda names=names: _("At risk: %(reference)s is due %(due)s") % {
+                **names, "due": long_date(names["due"], weekday=True, year=False)})
         else:
-            subject = "Overdue: %s was due %s" % (application.reference, long_date(due_date, weekday=True, year=False))
+            subject = in_each_language(lambda names=names: _("Overdue: %(reference)s was due %(due)s") % {
+                **names, "due": long_date(names["due"], weekday=True, year=False)})
         emails.append(Email(
             key=sla_alert_key(application.pk, status),
             recipients=recipients,
@@ -220,7 +230,7 @@ def sla_alerts(statuses, *, today, calendar) -> int:
             context={
                 "reference": application.reference, "title": application.microcredential.title,
                 "provider": application.provider.name, "state": application.state,
-                "state_display": application.get_state_display(), "status": status, "due_on": long_date(due_date, weekday=True),
+                "state_display": application.get_state_display(), "status": status, "due_on": due_date.isoformat(),
                 "business_days_left": left, "business_days_over": over,
                 "assessor": assignee.get_full_name() if assignee else "",
                 "path": reverse("applications:detail", args=[application.pk]),

@@ -41,6 +41,12 @@ in one INSERT ... ON CONFLICT (key, recipient) DO NOTHING RETURNING id. The uniq
 decides between two sweeps writing the same key at the same time (the second waits for the
 first to commit, then inserts nothing), so no row lock is needed; only the rows actually
 inserted get a send task, after commit.
+
+Each person reads their email in their own language (`User.language` when the reason arose,
+kept on the row; an address without an account gets LANGUAGE_CODE): a step's email is
+rendered once per language among its recipients, a sweep's row as it is sent; the subject is
+written out per recipient as the row is written (callers pass it lazily: in_each_language),
+and the page the email links to is the one in the recipient's language.
 """
 
 import contextlib
@@ -57,8 +63,11 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import lazy
 
+from accounts.language import path_in
+from accounts.models import User
 from config.broker import task_delay_on_commit
 
 from .models import OutboxMessage
@@ -76,12 +85,39 @@ class TransientSendError(Exception):
     retrying later, and nothing can have been delivered."""
 
 
+def in_each_language(build):
+    """A text that `build()` writes out in whatever language is active when it is used: a
+    subject, written once per recipient in theirs."""
+    return lazy(build, str)()
+
+
+def recipient_languages(addresses) -> dict[str, str]:
+    """The language each address reads its email in: its account's, else LANGUAGE_CODE."""
+    known = dict(User.objects.filter(email__in=list(addresses)).values_list("email", "language"))
+    return {address: known.get(address, settings.LANGUAGE_CODE) for address in addresses}
+
+
+def _render(template, context, language) -> tuple[str, str]:
+    """The plain-text and HTML bodies of `template` in `language`, linking to the page in it."""
+    with translation.override(language):
+        if context.get("path"):
+            context = {**context, "path": path_in(context["path"], language)}
+        return (render_to_string("emails/%s.txt" % template, context),
+                render_to_string("emails/%s.html" % template, context))
+
+
+def _subject_in(subject, language) -> str:
+    with translation.override(language):
+        return str(subject)
+
+
 def outbox_enqueue(*, key, recipients, template, context, subject) -> list[OutboxMessage]:
     """Write the email `key` (once) to each recipient, for sending after the caller's
     transaction commits.
 
     `template` names `templates/emails/<template>.txt` and `.html`, rendered now with
-    `context` so the email says what was true when it was caused. Answers the rows of this
+    `context` so the email says what was true when it was caused, once per language of the
+    recipients; `subject` is written out in each (a lazy string). Answers the rows of this
     key (an empty list when there is nobody to write to). A key that already has rows is
     not extended: whoever was told, was told when the reason arose."""
     recipients = sorted({address.strip().lower() for address in recipients if address})
@@ -92,13 +128,16 @@ def outbox_enqueue(*, key, recipients, template, context, subject) -> list[Outbo
     if existing:
         return existing
     context = {**context, "site_url": settings.SITE_URL}
-    body_text = render_to_string("emails/%s.txt" % template, context)
-    body_html = render_to_string("emails/%s.html" % template, context)
-    rows = [
-        OutboxMessage(key=key, recipient=address, subject=subject, template=template, body_text=body_text,
-                      body_html=body_html)
-        for address in recipients
-    ]
+    languages = recipient_languages(recipients)
+    written = {
+        language: (_subject_in(subject, language), *_render(template, context, language))
+        for language in sorted(set(languages.values()))
+    }
+    rows = []
+    for address in recipients:
+        subject_text, body_text, body_html = written[languages[address]]
+        rows.append(OutboxMessage(key=key, recipient=address, subject=subject_text, template=template,
+                                  language=languages[address], body_text=body_text, body_html=body_html))
     try:
         with transaction.atomic():
             messages = OutboxMessage.objects.bulk_create(rows)
@@ -109,7 +148,8 @@ def outbox_enqueue(*, key, recipients, template, context, subject) -> list[Outbo
         for row in rows:
             message, created = OutboxMessage.objects.get_or_create(
                 key=key, recipient=row.recipient,
-                defaults={"subject": subject, "template": template, "body_text": body_text, "body_html": body_html},
+                defaults={"subject": row.subject, "template": template, "language": row.language,
+                          "body_text": row.body_text, "body_html": row.body_html},
             )
             if created:
                 _send_on_commit(message.pk)
@@ -141,10 +181,11 @@ def _addresses(recipients):
 # as one JSON document: psycopg quotes text arrays element by element in Python, which cost
 # more than the INSERT itself.
 _ENQUEUE_MANY = """
-INSERT INTO {table} (key, recipient, subject, template, context, body_text, body_html, status, attempts,
-                     last_error, created_at)
-SELECT m.key, m.recipient, m.subject, m.template, m.context, '', '', %s, 0, '', %s
-FROM jsonb_to_recordset(%s::jsonb) AS m(key text, recipient text, subject text, template text, context jsonb)
+INSERT INTO {table} (key, recipient, subject, template, context, language, body_text, body_html, status,
+                     attempts, last_error, created_at)
+SELECT m.key, m.recipient, m.subject, m.template, m.context, m.language, '', '', %s, 0, '', %s
+FROM jsonb_to_recordset(%s::jsonb) AS m(key text, recipient text, subject text, template text, context jsonb,
+                                         language text)
 WHERE NOT EXISTS (SELECT 1 FROM {table} o WHERE o.key = m.key)
 ORDER BY m.key, m.recipient
 ON CONFLICT (key, recipient) DO NOTHING
@@ -164,14 +205,15 @@ def outbox_enqueue_many(emails) -> dict[str, int]:
     JSON fails here, in the transaction of its cause, not later in the worker. Rows go in key
     order, so two sweeps writing the same keys wait for each other instead of deadlocking."""
     rows = []
-    for email in emails:
-        addresses = _addresses(email.recipients)
+    emails = [(email, _addresses(email.recipients)) for email in emails]
+    languages = recipient_languages({address for _email, addresses in emails for address in addresses})
+    for email, addresses in emails:
         if not addresses:
             logger.warning("outbox message %s has no recipients; nothing queued", email.key)
             continue
         rows += [
-            {"key": email.key, "recipient": address, "subject": email.subject, "template": email.template,
-             "context": email.context}
+            {"key": email.key, "recipient": address, "subject": _subject_in(email.subject, languages[address])[:300],
+             "template": email.template, "context": email.context, "language": languages[address]}
             for address in addresses
         ]
     if not rows:
@@ -189,12 +231,11 @@ def outbox_enqueue_many(emails) -> dict[str, int]:
 
 def outbox_render(message) -> tuple[str, str]:
     """The plain-text and HTML bodies of `message`: as stored once rendered, else rendered
-    from its template and context."""
+    from its template and context in the recipient's language."""
     if message.body_text or not message.template:
         return message.body_text, message.body_html
     context = {**message.context, "site_url": settings.SITE_URL}
-    return (render_to_string("emails/%s.txt" % message.template, context),
-            render_to_string("emails/%s.html" % message.template, context))
+    return _render(message.template, context, message.language)
 
 
 def _send_on_commit(message_id):

@@ -31,6 +31,11 @@ ENGLISH_ONLY_PREFIXES = ("/api/schema/", "/api/docs/")
 _LANGUAGE_SEGMENT = re.compile(r"^/([A-Za-z]{2}(?:[-_][A-Za-z]{2})?)(/.*)$")
 
 
+def agency_name() -> str:
+    """The agency's name in the active language."""
+    return settings.AGENCY_NAME_FR if translation.get_language() == "fr" else settings.AGENCY_NAME
+
+
 def accept_language(header) -> str:
     """The supported language the `Accept-Language` header prefers, else LANGUAGE_CODE. A
     malformed header or an unknown code counts as no preference."""
@@ -74,7 +79,7 @@ class LocaleMiddleware:
             return None
         rest = match.group(2)
         prefix_language = translation.get_language_from_path(request.path_info)
-        if prefix_language and prefix_language != settings.LANGUAGE_CODE:
+        if prefix_language and prefix_language.lower() != settings.LANGUAGE_CODE:
             return None  # a real prefix (/fr/…): the page does not exist there
         with translation.override(settings.LANGUAGE_CODE):
             if not is_valid_path(rest, getattr(request, "urlconf", None)):

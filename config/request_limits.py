@@ -19,13 +19,19 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve
+from django.utils import translation
 from django.utils.translation import gettext as _
+
+from .locale import agency_name, request_language
 
 
 def body_limit(path_info):
     """The most bytes a body sent to this path may hold."""
+    # This runs before the language is chosen (config/locale.py): a French page's path
+    # (/fr/verify/) resolves only with French active.
     try:
-        match = resolve(path_info)
+        with translation.override(translation.get_language_from_path(path_info) or settings.LANGUAGE_CODE):
+            match = resolve(path_info)
     except Resolver404:
         return settings.REQUEST_BODY_MAX_BYTES
     return settings.REQUEST_BODY_LIMITS.get(match.view_name, settings.REQUEST_BODY_MAX_BYTES)
@@ -52,12 +58,17 @@ class RequestBodyLimitMiddleware:
 
 
 def refusal(request, limit):
+    with translation.override(request_language(request.path_info, request.headers.get("Accept-Language"))):
+        return _refusal(request, limit)
+
+
+def _refusal(request, limit):
     megabytes = "%g" % round(limit / (1024 * 1024), 1)
     message = _("The request is larger than this address takes (%(size)s MB at most); nothing of it was read.") % {
         "size": megabytes}
     if request.path.startswith("/api/"):
         return HttpResponse(json.dumps({"detail": message}), status=413, content_type="application/json")
-    page = render_to_string("413.html", {"message": message, "agency_name": settings.AGENCY_NAME})
+    page = render_to_string("413.html", {"message": message, "agency_name": agency_name()})
     return HttpResponse(page, status=413)
 
 

@@ -14,6 +14,18 @@ from accounts.tokens import api_token_issue
 from .factories import UserFactory
 
 
+def pytest_configure(config):
+    """The French catalogue compiled as `make messages` does, when a run starts from a fresh
+    checkout or after the .po changed (.mo files are never committed)."""
+    import subprocess
+    from pathlib import Path
+
+    for po in Path(__file__).resolve().parent.parent.glob("locale/*/LC_MESSAGES/django.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            subprocess.run(["msgfmt", "--check-format", "-o", str(mo), str(po)], check=True)
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     # Throttle counters and cached calendars must not leak from one test to the next.

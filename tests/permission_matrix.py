@@ -80,6 +80,10 @@ MATRIX = {
         ("get", "/accounts/security/", signed_in(200, anonymous=302)),
         ("post", "/accounts/security/", signed_in(200, anonymous=302)),
     ],
+    # Choosing one's language: signed in only; an empty choice is refused back to the account page.
+    "accounts:language": ("post", "/accounts/language/", signed_in(302, anonymous=302)),
+    # The language link of every page: anyone; it keeps the choice and opens the page.
+    "language-switch": ("get", "/language/fr/?next=/verify/", ALL(302)),
     "accounts:password-reset": [("get", "/accounts/password-reset/", ALL(200)),
                                 ("post", "/accounts/password-reset/", ALL(200))],
     "accounts:password-reset-sent": ("get", "/accounts/password-reset/sent/", ALL(200)),

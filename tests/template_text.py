@@ -83,7 +83,7 @@ class _Visible(HTMLParser):
 
     def handle_data(self, data):
         if not self._hidden and _words(data):
-            self.found.append(" ".join(data.split()))
+            self.found.append(" ".join(data.replace(PLACEHOLDER, " ").split()))
 
 
 def untranslated_text(path: Path) -> list[str]:

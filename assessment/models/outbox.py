@@ -36,6 +36,9 @@ class OutboxMessage(models.Model):
     body_html = models.TextField(blank=True)
     template = models.CharField(max_length=100, blank=True)
     context = models.JSONField(default=dict, blank=True)
+    # The recipient's language when the message was caused (User.language): its subject is
+    # written in it and its bodies rendered in it (outbox.py).
+    language = models.CharField(max_length=2, default="en")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveIntegerField(default=0)
     claim_token = models.UUIDField(null=True, blank=True)

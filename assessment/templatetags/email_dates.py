@@ -1,0 +1,21 @@
+"""Dates in the emails a sweep queues: their JSON snapshot holds each date as ISO text
+(notifications.py), written out only when the email is rendered, in the recipient's language."""
+
+import datetime as dt
+
+from django import template
+from django.utils.formats import date_format
+
+register = template.Library()
+
+
+@register.filter
+def written_date(value):
+    """`2027-03-02` as "Tuesday 2 March 2027" (« mardi 2 mars 2027 »); a date already written out
+    (a row queued before snapshots held ISO dates) as it is."""
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    return date_format(value, "l j F Y") if isinstance(value, dt.date) else value
