@@ -8,10 +8,9 @@ The data the people type or import stays as they wrote it; the sentinels are sen
 record here contains. Screenshots land beside the English journeys' (test_journeys.py), named
 after the same steps with a `-fr` suffix.
 
-The provider's application is decided by the agency's staff in journeys 2 and 3, which the
-English journey covers; here the sign-off is the service call that the approver's page makes,
-so the registrar's journeys start from the provider's own micro-credential and its real signed
-letter.
+Journeys 2 and 3 (agency staff) are the English test's; the registrar's test starts from the
+register entry they make (issued through the same service as sign-off), with its real signed
+letter, as the learner would hand it over.
 """
 
 import csv
@@ -31,6 +30,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 # The template's example row, imported with two required elements left out (README, journey 1).
 TITLE = "Introduction to Industrial Robot Safety"
+TITLE_FR = "Introduction à la sécurité des robots industriels"
 LEFT_OUT = {"prerequisites": "aucun", "evidence_of_need": "Demandé par l’association régionale des manufacturiers."}
 
 # English sentences of the interface that must not appear on a French page: the header's and
@@ -44,6 +44,8 @@ SENTINELS = (
     "complete", "Your reference is", "Verification code", "Check code", "Check letter", "CURRENT",
     "AUTHENTIC", "Add up", "agency credit", "By level", "By transfer category", "Your start page",
     "Credit actually granted", "assesses micro-credentials",
+    # The form's kinds of assessment (the data's "Practical …" and "quiz" are the provider's words).
+    "Exam", "Assignment", "Presentation",
 )
 
 
@@ -67,7 +69,7 @@ def sign_in_in_french(browser, live_server, user):
     page.set_default_timeout(15_000)
     page.goto("/")
     page.get_by_role("link", name="Continuer en français").click()
-    french_page(page, "Microtitres de compétences")
+    french_page(page, "Des microtitres de compétences évalués une fois, reconnus partout")
     page.get_by_role("link", name="Se connecter").first.click()
     french_page(page, "Adresse de courriel", "Mot de passe")
     page.get_by_label("Adresse de courriel").fill(user.email)
@@ -144,11 +146,11 @@ def journey_4_in_french(registrar, screenshot, assessment, letter):
     letter the learner gave them."""
     registrar.get_by_role("link", name="Consulter le registre").click()
     french_page(registrar, "Registre des évaluations")
-    registrar.get_by_role("searchbox").fill("robots")
+    registrar.locator("#id_q").fill("robots")
     registrar.get_by_role("button", name="Rechercher", exact=True).click()
     row = registrar.locator("tbody tr", has_text=assessment.reference)
     expect(row).to_contain_text("En vigueur")
-    french_page(registrar, "1 évaluation")
+    french_page(registrar, "Rechercher")
     screenshot(registrar, "4-0-register-search-fr")
     row.get_by_role("link").first.click()
     french_page(registrar, assessment.reference, "Code de vérification")
@@ -187,30 +189,36 @@ def journey_5_in_french(registrar, screenshot, code, other_code, title):
     screenshot(registrar, "5-3-stack-total-fr")
 
 
-def test_francophone_provider_and_registrar_journeys_in_french(browser, live_server, screenshot, letters_dir, tmp_path):
+def test_francophone_provider_does_journey_1_in_french(browser, live_server, screenshot, tmp_path):
     provider = UserFactory(role="provider", email="chantal@northernlakes.example", name="Chantal Lévesque", language="fr")
+    try:
+        page = sign_in_in_french(browser, live_server, provider)
+        _title, reference = journey_1_in_french(page, screenshot, tmp_path)
+        application = Application.objects.get(reference=reference)
+        assert application.state == "submitted" and application.microcredential.title == TITLE
+    finally:
+        for context in browser.contexts:
+            context.close()
+        connections.close_all()
+
+
+def test_francophone_registrar_does_journeys_4_and_5_in_french(browser, live_server, screenshot, letters_dir, tmp_path):
+    """The assessment of journeys 1 to 3 (its French title given), with its real signed letter,
+    and the learner's other assessment from another provider."""
     registrar = UserFactory(role="registrar", email="mathieu@lakeshore.example", name="Mathieu Gagnon", language="fr")
-    approver = UserFactory(role="approver", name="Avery Chen")
-    assessor = UserFactory(role="assessor")
-    # The learner's other micro-credential, assessed last year, from another provider.
+    staff = {"assessor": UserFactory(role="assessor"), "approver": UserFactory(role="approver", name="Avery Chen")}
+    provider = UserFactory(role="provider")
+    assessment = issue(staff, letter=True, level_id="OQF-5", microcredential=MicroCredentialFactory(
+        created_by=provider, title=TITLE, title_fr=TITLE_FR))
+    letter = tmp_path / "lettre.pdf"
+    letter.write_bytes(Letter.objects.get(assessment=assessment, version=1).file.read())
     other_provider = UserFactory(role="provider", organisation=OrganisationFactory(name="Maple Leaf Skills Institute"))
-    other = issue({"assessor": assessor, "approver": approver}, letter=False,
+    other = issue(staff, letter=False,
                   microcredential=MicroCredentialFactory(created_by=other_provider, title="Workplace Data Literacy"))
     try:
-        provider_page = sign_in_in_french(browser, live_server, provider)
-        title, reference = journey_1_in_french(provider_page, screenshot, tmp_path)
-        application = Application.objects.get(reference=reference)
-        assert application.state == "submitted"
-
-        # Journeys 2 and 3 (in English, test_journeys.py): the agency approves it at 4 credits.
-        assessment = issue({"assessor": assessor, "approver": approver}, letter=True,
-                           microcredential=application.microcredential, level_id="OQF-5")
-        letter = tmp_path / "lettre.pdf"
-        letter.write_bytes(Letter.objects.get(assessment=assessment, version=1).file.read())
-
-        registrar_page = sign_in_in_french(browser, live_server, registrar)
-        journey_4_in_french(registrar_page, screenshot, Assessment.objects.get(pk=assessment.pk), letter)
-        journey_5_in_french(registrar_page, screenshot, assessment.verification_code, other.verification_code, title)
+        page = sign_in_in_french(browser, live_server, registrar)
+        journey_4_in_french(page, screenshot, Assessment.objects.get(pk=assessment.pk), letter)
+        journey_5_in_french(page, screenshot, assessment.verification_code, other.verification_code, TITLE_FR)
     finally:
         for context in browser.contexts:
             context.close()
