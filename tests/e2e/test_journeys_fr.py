@@ -85,6 +85,7 @@ def sign_in_in_french(browser, live_server, user):
 def journey_1_in_french(page, screenshot, tmp_path):
     expect(page.get_by_role("heading", level=1)).to_have_text("Northern Lakes College")
     french_page(page, "Vos microtitres de compétences")
+    screenshot(page, "1-0-provider-start-page-fr")
     page.get_by_role("link", name="Importer un catalogue").click()
     french_page(page, "Importer un catalogue", "Fichier de catalogue")
     screenshot(page, "1-1-import-page-fr")
