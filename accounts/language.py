@@ -17,6 +17,7 @@ from django.conf import settings
 from django.http import Http404, HttpResponseRedirect
 from django.urls import translate_url
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -56,13 +57,19 @@ class PreferredLanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.method in ("GET", "HEAD") and not request.path_info.startswith(API_PREFIX):
-            language = preferred_language(request)
-            if language and language != request.LANGUAGE_CODE:
-                target = page_in(request, language)
-                if target != request.get_full_path():
-                    return HttpResponseRedirect(target)
-        return self.get_response(request)
+        if request.method not in ("GET", "HEAD") or request.path_info.startswith(API_PREFIX):
+            return self.get_response(request)
+        language = preferred_language(request)
+        if language and language != request.LANGUAGE_CODE:
+            target = page_in(request, language)
+            if target != request.get_full_path():
+                response = HttpResponseRedirect(target)
+                patch_vary_headers(response, ("Cookie",))
+                return response
+        # Whether a page is shown or redirected depends on the language cookie (or the session).
+        response = self.get_response(request)
+        patch_vary_headers(response, ("Cookie",))
+        return response
 
 
 @never_cache

@@ -230,7 +230,7 @@ def sla_alerts(statuses, *, today, calendar) -> int:
             context={
                 "reference": application.reference, "title": application.microcredential.title,
                 "provider": application.provider.name, "state": application.state,
-                "state_display": application.get_state_display(), "status": status, "due_on": due_date.isoformat(),
+                "status": status, "due_on": due_date.isoformat(),
                 "business_days_left": left, "business_days_over": over,
                 "assessor": assignee.get_full_name() if assignee else "",
                 "path": reverse("applications:detail", args=[application.pk]),

@@ -27,6 +27,16 @@ def pytest_configure(config):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """A request activates its language for the thread (config/locale.py) and nothing resets it
+    but the next request: a French page must not leave the next test's code in French."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     # Throttle counters and cached calendars must not leak from one test to the next.
     cache.clear()

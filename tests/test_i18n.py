@@ -310,3 +310,25 @@ def test_a_refused_french_upload_is_explained_in_french(client):
     assert response.status_code == 413
     page = response.content.decode()
     assert LANG.search(page).group(1) == "fr-CA" and "Trop volumineux" in page
+
+
+def test_a_sweeps_email_writes_its_snapshot_dates_in_the_recipients_language():
+    from assessment.models import OutboxMessage
+    from assessment.outbox import outbox_render
+
+    context = {"reference": "MCA-1", "title": "Soudage", "provider": "P", "due_on": "2027-03-02",
+               "lapses_on": "2027-04-01", "days_before": -7, "days_after": 7, "opening": False, "has_case": True,
+               "path": "/applications/4/"}
+    french, _ = outbox_render(OutboxMessage(template="review_reminder", language="fr", context=context))
+    assert "La révision était due le mardi 2 mars 2027, il y a 7 jours." in french
+    assert "/fr/applications/4/" in french
+    english, _ = outbox_render(OutboxMessage(template="review_reminder", language="en", context=context))
+    assert "The review was due on Tuesday 2 March 2027, 7 days ago." in english
+    assert "/applications/4/" in english and "/fr/" not in english
+
+
+@pytest.mark.django_db
+def test_a_page_says_it_varies_with_the_cookie_that_may_redirect_it(client):
+    assert "Cookie" in client.get("/verify/")["Vary"]
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    assert "Cookie" in client.get("/verify/")["Vary"]

@@ -1,5 +1,6 @@
-"""Dates in the emails a sweep queues: their JSON snapshot holds each date as ISO text
-(notifications.py), written out only when the email is rendered, in the recipient's language."""
+"""Values of the JSON snapshot a sweep's email is rendered from (notifications.py): dates as
+ISO text and a case's state as its code, written out only when the email is rendered, in the
+recipient's language."""
 
 import datetime as dt
 
@@ -19,3 +20,14 @@ def written_date(value):
         except ValueError:
             return value
     return date_format(value, "l j F Y") if isinstance(value, dt.date) else value
+
+
+@register.filter
+def state_name(value):
+    """A case's state (`in_review`) by its name in the active language; an unknown code as it is."""
+    from assessment.models import Application
+
+    try:
+        return str(Application.State(value).label)
+    except ValueError:
+        return value
