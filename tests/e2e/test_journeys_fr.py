@@ -46,8 +46,8 @@ SENTINELS = (
     "Credit actually granted", "assesses micro-credentials",
     # The form's kinds of assessment (the data's "Practical …" and "quiz" are the provider's words).
     "Exam", "Assignment", "Presentation",
-    # The stack page's bulk file help.
-    "One code a row",
+    # The stack page's bulk file help; OQF-5's English name (French: Certificat III).
+    "One code a row", "Certificate III",
 )
 
 
