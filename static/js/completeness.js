@@ -8,6 +8,10 @@
   var aside = document.querySelector(".agency-form-layout__aside");
   var timer = null;
   var pending = null;
+  // The sentences come from the page, in its language; `{count}` is replaced.
+  function text(name, count) {
+    return (aside.getAttribute("data-text-" + name) || "").replace("{count}", count);
+  }
 
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
@@ -45,17 +49,16 @@
       missing.appendChild(box);
     }
     if (result.missing_required.length) {
-      missing.appendChild(el("h3", { "class": "ontario-h5" },
-        "Still required before you can submit (" + result.missing_required.length + ")"));
+      missing.appendChild(el("h3", { "class": "ontario-h5" }, text("required", result.missing_required.length)));
       missing.appendChild(list(result.missing_required));
     } else {
-      missing.appendChild(el("p", { "class": "agency-ready" }, "✓ Every required element is there."));
+      missing.appendChild(el("p", { "class": "agency-ready" }, text("ready")));
     }
     if (result.missing_recommended.length) {
       var details = el("details", { "class": "agency-recommended" });
       var old = aside.querySelector(".agency-recommended");
       if (old && old.open) { details.open = true; }
-      details.appendChild(el("summary", {}, "Recommended, not yet given (" + result.missing_recommended.length + ")"));
+      details.appendChild(el("summary", {}, text("recommended", result.missing_recommended.length)));
       details.appendChild(list(result.missing_recommended));
       missing.appendChild(details);
     }
