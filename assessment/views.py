@@ -291,7 +291,7 @@ def queue(request):
     tab_query = filters.copy()
     tab_query.pop("tab", None)
     return render(request, "assessment/queue.html", {
-        "page": page, "rows": rows, "tab": tab, "tabs": [("unassigned", "Unassigned"), ("mine", "Mine"), ("all", _("All open"))],
+        "page": page, "rows": rows, "tab": tab, "tabs": [("unassigned", _("Unassigned")), ("mine", _("Mine")), ("all", _("All open"))],
         "state": state, "kind": kind, "provider": provider,
         "states": [(s, Application.State(s).label) for s in Application.OPEN_STATES],
         "kinds": Application.Kind.choices,

@@ -75,7 +75,7 @@ def codes_from_csv(data: bytes) -> list[BulkItem]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise BulkFileRejected(
-            _("The file is not UTF-8 text. In a spreadsheet, save it as \u201cCSV UTF-8\u201d and upload that.")
+            _("The file is not UTF-8 text. In a spreadsheet, save it as “CSV UTF-8” and upload that.")
         ) from None
     rows = _rows(text)
     if not rows:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from config.forms import OntarioFormMixin
 
 from .completeness import LABELS, RECOMMENDED, REQUIRED
-from .models import ASSESSMENT_TYPES, Attachment, MicroCredential
+from .models import ASSESSMENT_TYPE_LABELS, Attachment, MicroCredential
 from .selectors import fields_of_study, frameworks_with_levels
 
 FIELD_TEMPLATE = "credentials/field.html"
@@ -66,7 +66,7 @@ class MicroCredentialForm(OntarioFormMixin, forms.Form):
     )
     field_of_study = forms.ChoiceField(help_text=gettext_lazy("The ISCED-F 2013 detailed field."))
     assessment_types = forms.MultipleChoiceField(
-        choices=[(t, t.capitalize()) for t in ASSESSMENT_TYPES], widget=forms.CheckboxSelectMultiple,
+        choices=list(ASSESSMENT_TYPE_LABELS.items()), widget=forms.CheckboxSelectMultiple,
         help_text=gettext_lazy("Choose every way learners are assessed."),
     )
     assessment_description = forms.CharField(

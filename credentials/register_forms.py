@@ -118,7 +118,7 @@ class StackForm(OntarioFormMixin, forms.Form):
 class BulkVerifyForm(OntarioFormMixin, forms.Form):
     file = forms.FileField(
         label=gettext_lazy("CSV file of verification codes"), required=False,
-        help_text=gettext_lazy("One code a row, in the first column or under a \u201ccode\u201d header; a completion date "
+        help_text=gettext_lazy("One code a row, in the first column or under a “code” header; a completion date "
                   "(YYYY-MM-DD) may follow each code. Up to %d rows.") % BULK_MAX_ROWS,
     )
     # The rows of a file already checked, sent back to download its results as CSV.

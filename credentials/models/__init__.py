@@ -8,6 +8,7 @@ names any of them, and the helpers the forms and services share.
 
 from .letters import Letter
 from .microcredentials import (
+    ASSESSMENT_TYPE_LABELS,
     ASSESSMENT_TYPES,
     FORBIDDEN_TITLE_WORDS,
     LANGUAGE_CODES,
@@ -27,6 +28,7 @@ from .reference import FieldOfStudy, Framework, Level
 from .register import Assessment, AssessmentEvent, AssessmentTerms, ReferenceCounter, TransferCategory
 
 __all__ = [
+    "ASSESSMENT_TYPE_LABELS",
     "ASSESSMENT_TYPES",
     "FORBIDDEN_TITLE_WORDS",
     "LANGUAGE_CODES",

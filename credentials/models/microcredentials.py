@@ -24,6 +24,11 @@ from ..languages import Bilingual
 from .reference import FieldOfStudy, Level
 
 ASSESSMENT_TYPES = ["exam", "project", "portfolio", "practical", "presentation", "assignment", "quiz", "other"]
+ASSESSMENT_TYPE_LABELS = {
+    "exam": gettext_lazy("Exam"), "project": gettext_lazy("Project"), "portfolio": gettext_lazy("Portfolio"),
+    "practical": gettext_lazy("Practical"), "presentation": gettext_lazy("Presentation"),
+    "assignment": gettext_lazy("Assignment"), "quiz": gettext_lazy("Quiz"), "other": gettext_lazy("Other"),
+}
 LANGUAGE_CODES = {language.alpha_2: language.name for language in pycountry.languages if hasattr(language, "alpha_2")}
 
 # NZQA's listing rule: a micro-credential must not present itself as a qualification, in
