@@ -28,7 +28,7 @@ def long_date(day):
 
 @register.filter
 def credits(value):
-    """`4.5 agency credits` in English, `4,5 crédits de l'agence` in French."""
+    """`4.5 agency credits` in English, `4,5 crédits de l’Agence` in French."""
     return credits_text(value)
 
 
