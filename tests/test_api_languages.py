@@ -54,7 +54,7 @@ def test_a_404_of_an_unknown_record_and_of_an_unknown_address_are_french(api_as,
     client = api_as(provider)
     record = client.get("/api/v1/applications/999999999/", **FRENCH)
     assert record.status_code == 404
-    assert record.json()["detail"] == "Aucune demande de ce type."
+    assert record.json()["detail"] == "Demande introuvable."
     address = client.get("/api/v1/no-such-thing/", **FRENCH)
     assert address.status_code == 404
     assert address.json() == {"detail": "Introuvable."}
@@ -96,7 +96,7 @@ def test_without_french_the_messages_stay_english(api_as, provider, header):
 
 def test_one_french_request_does_not_leave_the_next_one_french(api_as, provider):
     client = api_as(provider)
-    assert client.get("/api/v1/applications/999999999/", **FRENCH).json()["detail"] == "Aucune demande de ce type."
+    assert client.get("/api/v1/applications/999999999/", **FRENCH).json()["detail"] == "Demande introuvable."
     assert client.get("/api/v1/applications/999999999/").json()["detail"] == "No such application."
 
 
