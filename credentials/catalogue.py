@@ -38,7 +38,7 @@ TEMPLATE_EXAMPLE = {
     "quality_assurance": "Reviewed by the program advisory committee each year.",
     "evidence_of_need": "Requested by the regional manufacturers' association.",
     "title_fr": "Introduction à la sécurité des robots industriels",
-    "description_fr": "Utilisation sécuritaire des robots collaboratifs et industriels dans l'atelier.",
+    "description_fr": "Utilisation sécuritaire des robots collaboratifs et industriels dans l’atelier.",
     "learning_outcomes_fr": "Relever les dangers des robots dans une cellule de travail|"
                             "Appliquer les procédures de cadenassage à une cellule robotisée",
     "contact_hours": "24",

@@ -34,8 +34,8 @@ DEMO = {
          "description_fr": "Transformer les données opérationnelles en graphiques et tableaux de bord clairs "
                            "pour les décideurs.",
          "learning_outcomes_fr": ["Choisir le graphique qui répond à la question posée",
-                                  "Créer un tableau de bord interactif à partir d'un tableur",
-                                  "Évaluer la clarté et l'honnêteté d'un tableau de bord"]},
+                                  "Créer un tableau de bord interactif à partir d’un tableur",
+                                  "Évaluer la clarté et l’honnêteté d’un tableau de bord"]},
         {**COMPLETE, "title": "Cold-Climate Heat Pump Installation",
          "description": "Sizing, installing and commissioning air-source heat pumps for northern homes.",
          "learning_outcomes": ["Size a heat pump for a cold-climate home", "Commission a system to the manufacturer's specification"],

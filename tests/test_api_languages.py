@@ -16,7 +16,7 @@ def test_a_field_error_is_french_when_asked(api_as, provider):
     response = api_as(provider).post("/api/v1/applications/", {"microcredential": "abc"}, format="json", **FRENCH)
     assert response.status_code == 400
     assert response.json()["microcredential"] == [
-        "Donnez sous forme de nombre l'identifiant d'une de vos microcertifications."]
+        "Donnez sous forme de nombre l’identifiant d’un de vos microtitres de compétences."]
     assert response["Content-Language"] == "fr"
 
 
@@ -36,7 +36,7 @@ def test_the_409_sentence_is_french_with_the_state_in_french(api_as, provider):
     body = response.json()
     # The state stays the contract's code; the sentence names it in French.
     assert body["state"] == Application.State.SUBMITTED
-    assert body["detail"] == "Seul un brouillon peut être soumis\u00a0; cette demande est à l'état «\u00a0soumise\u00a0»."
+    assert body["detail"] == "Seul un brouillon peut être soumis\u00a0; cette demande est à l’état «\u00a0soumise\u00a0»."
 
 
 def test_a_403_detail_is_french(api_as, provider):
@@ -54,7 +54,7 @@ def test_a_404_of_an_unknown_record_and_of_an_unknown_address_are_french(api_as,
     client = api_as(provider)
     record = client.get("/api/v1/applications/999999999/", **FRENCH)
     assert record.status_code == 404
-    assert record.json()["detail"] == "Aucune demande de ce type."
+    assert record.json()["detail"] == "Demande introuvable."
     address = client.get("/api/v1/no-such-thing/", **FRENCH)
     assert address.status_code == 404
     assert address.json() == {"detail": "Introuvable."}
@@ -96,7 +96,7 @@ def test_without_french_the_messages_stay_english(api_as, provider, header):
 
 def test_one_french_request_does_not_leave_the_next_one_french(api_as, provider):
     client = api_as(provider)
-    assert client.get("/api/v1/applications/999999999/", **FRENCH).json()["detail"] == "Aucune demande de ce type."
+    assert client.get("/api/v1/applications/999999999/", **FRENCH).json()["detail"] == "Demande introuvable."
     assert client.get("/api/v1/applications/999999999/").json()["detail"] == "No such application."
 
 
@@ -124,7 +124,7 @@ def test_the_openapi_schema_is_english_even_when_french_is_asked(client):
 def test_a_refused_character_in_a_parameter_is_named_in_french(api):
     response = api.get("/api/v1/frameworks/?q=a%00b", **FRENCH)
     assert response.status_code == 400
-    assert response.json() == {"q": ["Cette valeur contient un caractère NUL, qu'aucun champ de ce service n'accepte."]}
+    assert response.json() == {"q": ["Cette valeur contient un caractère NUL, qu’aucun champ de ce service n’accepte."]}
     english = api.get("/api/v1/frameworks/?q=a%00b")
     assert english.json() == {"q": ["This value contains a NUL character, which no field of this service accepts."]}
 
@@ -138,7 +138,7 @@ def test_the_historys_own_sentences_are_shown_in_the_readers_language(api_as, pr
         return next(event["message"] for event in events if event["action"] == "recommend")
 
     assert recommend_message() == "Recommendation made; waiting for an approver's sign-off."
-    assert recommend_message(**FRENCH) == "Recommandation faite\u00a0; en attente de l'approbation d'un approbateur."
+    assert recommend_message(**FRENCH) == "Recommandation faite\u00a0; en attente de l’approbation d’un approbateur."
 
 
 def test_a_persons_words_in_the_history_are_shown_as_written(api_as, provider):

@@ -32,9 +32,30 @@ def test_every_day_of_a_year_matches_the_english_calendar():
 
 def test_letters_emails_and_pages_share_the_formatter():
     from assessment import clock_history, notifications
+    from assessment.templatetags import email_snapshot
     from credentials.templatetags import letter_text
 
-    assert {module.long_date for module in (notifications, clock_history)} | {letter_text._long_date} == {long_date}
+    modules = (notifications, clock_history, email_snapshot)
+    assert {module.long_date for module in modules} | {letter_text._long_date} == {long_date}
+
+
+def test_a_sweeps_email_writes_the_first_of_a_month_as_french_does():
+    from assessment.templatetags.email_snapshot import written_date
+
+    with translation.override("fr"):
+        assert written_date("2027-04-01") == "jeudi 1er avril 2027"
+    with translation.override("en"):
+        assert written_date("2027-04-01") == "Thursday 1 April 2027"
+
+
+def test_a_time_of_day_is_written_the_canadian_french_way_without_a_line_break():
+    from credentials.templatetags.letter_text import clock_time
+
+    moment = dt.datetime(2026, 11, 30, 14, 5)
+    with translation.override("fr"):
+        assert clock_time(moment) == "14\u00a0h\u00a005"
+    with translation.override("en"):
+        assert clock_time(moment) == "14:05"
 
 
 @pytest.mark.parametrize(

@@ -320,7 +320,8 @@ def test_a_sweeps_email_writes_its_snapshot_dates_in_the_recipients_language():
                "lapses_on": "2027-04-01", "days_before": -7, "days_after": 7, "opening": False, "has_case": True,
                "path": "/applications/4/"}
     french, _ = outbox_render(OutboxMessage(template="review_reminder", language="fr", context=context))
-    assert "La révision était due le mardi 2 mars 2027, il y a 7 jours." in french
+    assert "L’examen était dû le mardi 2 mars 2027, il y a 7 jours." in french
+    assert "d’ici le jeudi 1er avril 2027" in french  # the first of a month, as Canadian French writes it
     assert "/fr/applications/4/" in french
     english, _ = outbox_render(OutboxMessage(template="review_reminder", language="en", context=context))
     assert "The review was due on Tuesday 2 March 2027, 7 days ago." in english

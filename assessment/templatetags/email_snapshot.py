@@ -5,21 +5,23 @@ recipient's language."""
 import datetime as dt
 
 from django import template
-from django.utils.formats import date_format
+
+from config.dates import long_date
 
 register = template.Library()
 
 
 @register.filter
 def written_date(value):
-    """`2027-03-02` as "Tuesday 2 March 2027" (« mardi 2 mars 2027 »); a date already written out
-    (a row queued before snapshots held ISO dates) as it is."""
+    """`2027-03-02` as "Tuesday 2 March 2027" (« mardi 2 mars 2027 », « jeudi 1er avril 2027 »: the
+    one date formatter, config.dates); a date already written out (a row queued before snapshots
+    held ISO dates) as it is."""
     if isinstance(value, str):
         try:
             value = dt.date.fromisoformat(value)
         except ValueError:
             return value
-    return date_format(value, "l j F Y") if isinstance(value, dt.date) else value
+    return long_date(value, weekday=True) if isinstance(value, dt.date) else value
 
 
 @register.filter

@@ -12,6 +12,6 @@ from ..languages import localized as in_language  # noqa: F401
 
 def credits_text(value) -> str:
     """`6 agency credits`, `1 agency credit`, `2.5 agency credits`; in French `6 crédits de
-    l'agence`, `1,5 crédit de l'agence` (French keeps the singular below 2)."""
+    l’Agence`, `1,5 crédit de l’Agence` (French keeps the singular below 2)."""
     return ngettext("%(credits)s agency credit", "%(credits)s agency credits", plural_count(value)) % {
         "credits": decimal_text(value)}

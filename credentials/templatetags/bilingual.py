@@ -33,5 +33,5 @@ def page_is_french():
 
 @register.filter
 def agency_credits(value):
-    """`4.5 agency credits`, « 4,5 crédits de l'agence »: as the letters write a credit value."""
+    """`4.5 agency credits`, « 4,5 crédits de l’Agence »: as the letters write a credit value."""
     return credits_text(value)

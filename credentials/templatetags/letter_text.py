@@ -28,7 +28,7 @@ def long_date(day):
 
 @register.filter
 def credits(value):
-    """`4.5 agency credits` in English, `4,5 crédits de l'agence` in French."""
+    """`4.5 agency credits` in English, `4,5 crédits de l’Agence` in French."""
     return credits_text(value)
 
 
@@ -67,10 +67,11 @@ def both(parser, token):
 
 @register.filter
 def clock_time(moment):
-    """`14:05` in English, `14 h 05` in French (Canadian French writes the hour so)."""
+    """`14:05` in English, `14 h 05` in French (Canadian French writes the hour so, with
+    non-breaking spaces so that the time never breaks over two lines)."""
     if not moment:
         return ""
-    return ("%d h %02d" if french_active() else "%02d:%02d") % (moment.hour, moment.minute)
+    return ("%d\u00a0h\u00a0%02d" if french_active() else "%02d:%02d") % (moment.hour, moment.minute)
 
 
 @register.filter(is_safe=True)

@@ -108,7 +108,7 @@ def test_the_history_is_told_in_french_with_french_dates_and_plurals():
         assert result.events[0].detail.endswith("échéance le mardi 6 avril 2027, sauf si le délai est suspendu.")
         assert "suspension de 2 jours ouvrables" in result.events[2].detail
         assert "jeudi 8 avril 2027" in result.events[2].detail
-        assert result.events[3].detail == "Décidé à temps, après 9 jours ouvrables\u00a0: 1 jour ouvrable d'avance."
+        assert result.events[3].detail == "Décidé à temps, après 9 jours ouvrables\u00a0: 1 jour ouvrable d’avance."
 
 
 def test_an_overdue_case_in_french_says_by_how_much():

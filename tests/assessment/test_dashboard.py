@@ -194,8 +194,8 @@ def test_the_charts_and_the_csv_follow_the_language(agency):
                                                                   "À risque (2 jours ouvrables ou moins)"]
         assert [bar.total_text for bar in opened.bars][:2] == ["1 dossier", "1 dossier"]
         rows = list(csv_rows(list(sections.values()), today=TODAY))
-        assert rows[0] == ["Rendement de l'agence par rapport à l'engagement de dix jours ouvrables"]
-        assert ["Dossiers ouverts selon l'état du délai"] in rows
+        assert rows[0] == ["Rendement de l’Agence par rapport à l’engagement de dix jours ouvrables"]
+        assert ["Dossiers ouverts selon l’état du délai"] in rows
     with translation.override("en"):
         decisions = dashboard(today=TODAY, calendar=agency_calendar())[1].data["chart"]
         assert [bar.label for bar in decisions.bars][-3:] == ["Jan", "Feb", "Mar"]

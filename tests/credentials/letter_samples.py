@@ -37,7 +37,7 @@ def assessment_letter(**changes) -> AssessmentLetter:
             "online examination (40%); pass mark 65%, graded pass/fail with distinction."
         ),
         framework="Ontario Qualifications Framework",
-        framework_fr="Cadre de classification des titres de compétences de l'Ontario",
+        framework_fr="Cadre de classification des titres de compétence de l’Ontario",
         level_id="OQF-9",
         level_name="Post-Diploma Certificate",
         level_name_fr="Certificat postdiplôme",

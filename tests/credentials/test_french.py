@@ -37,7 +37,7 @@ def test_frameworks_answer_their_names_in_french_when_asked(client):
     assert "Accept-Language" in response["Vary"]
     frameworks = {f["code"]: f for f in response.json()}
     assert english["OQF"]["name"] == "Ontario Qualifications Framework"
-    assert frameworks["OQF"]["name"] == "Cadre de classification des titres de compétence de l'Ontario"
+    assert frameworks["OQF"]["name"] == "Cadre de classification des titres de compétence de l’Ontario"
     assert frameworks["EQF"]["name"] == "Cadre européen des certifications (CEC)"
     assert frameworks["NZQF"]["name"].startswith("New Zealand Qualifications and Credentials Framework (cadre")
     levels = {level["id"]: level for level in frameworks["OQF"]["levels"]}
@@ -51,7 +51,7 @@ def test_fields_of_study_answer_cite_f_names_in_french(client):
     assert {"code": "0413", "name": "Management and administration"} in client.get("/api/v1/fields-of-study/").json()
     fields = {f["code"]: f["name"] for f in client.get("/api/v1/fields-of-study/", HTTP_ACCEPT_LANGUAGE="fr").json()}
     assert fields["0413"] == "Gestion et administration"
-    assert fields["0613"] == "Conception et analyse de logiciels et d'applications"
+    assert fields["0613"] == "Conception et analyse de logiciels et d’applications"
 
 
 def test_every_reference_row_has_its_french_name():
@@ -269,7 +269,7 @@ def test_the_french_detail_page_shows_the_french_version(signed_in, provider):
     assert '<h1 lang="fr">%s</h1>' % microcredential.title_fr in page
     assert microcredential.description_fr in page and microcredential.learning_outcomes_fr[0] in page
     assert microcredential.description not in page
-    assert "0613 Conception et analyse de logiciels et d&#x27;applications" in page
+    assert "0613 Conception et analyse de logiciels et d’applications" in page
     type(provider).objects.filter(pk=provider.pk).update(language="en")
     english = signed_in.get("/microcredentials/%d/" % microcredential.pk).content.decode()
     assert microcredential.description in english

@@ -115,19 +115,19 @@ def test_assessment_letter_states_the_decision_and_how_to_check_it_in_english_th
         assert expected in english, expected
     for expected in (
         settings.AGENCY_NAME_FR,
-        "Évaluation de la microcertification « Analyse de données pour les opérations de la chaîne d'approvisionnement »",
+        "Évaluation du microtitre de compétences « Analyse de données pour les opérations de la chaîne d'approvisionnement »",
         "sous la référence MCA-2026-00042",
-        "60 heures d'apprentissage théoriques",
+        "60 heures d’apprentissage théoriques",
         "Approuvée au niveau OQF-9 (Certificat postdiplôme) pour 4,5 crédits de l’Agence",
-        "Cadre de classification des titres de compétences de l'Ontario",
-        "1 crédit de l'agence = 10 heures d'apprentissage théoriques",
+        "Cadre de classification des titres de compétence de l’Ontario",
+        "1 crédit de l’Agence = 10 heures d’apprentissage théoriques",
         letter.subject_area,  # the provider's words, as written
         "En vigueur depuis le 2 mars 2026",
         "Prochain examen prévu le 2 mars 2027",
-        "Les crédits effectivement accordés dans un programme relèvent de la discrétion de l'établissement d'accueil.",
+        "Les crédits effectivement accordés dans un programme relèvent du pouvoir discrétionnaire de l’établissement d’accueil.",
         "Pour l’Agence ontarienne d’évaluation des microtitres de compétences,",
         letter.approver_name,
-        "Évaluatrice principale ou évaluateur principal, Évaluation des crédits",
+        "Évaluateur principal, Évaluation des crédits",
         "Vérifier cette lettre",
         settings.SITE_URL + "/verify/",
         "Page 2 de 2",
@@ -147,7 +147,7 @@ def test_the_qr_code_and_the_verification_code_appear_once(letter_pdf):
 def test_the_shared_heading_gives_its_labels_and_the_date_in_both_languages(letter_pdf):
     text = pdf_text(letter_pdf, 1).upper()  # the labels are set in capitals
     for expected in ("To / Destinataire", "2 March 2026 / 2 mars 2026", "Verification code / Code de vérification",
-                     "Assessment reference / Référence de l'évaluation", "Toronto (Ontario) Canada"):
+                     "Assessment reference / Référence de l’évaluation", "Toronto (Ontario) Canada"):
         assert expected.upper() in text, expected
 
 
@@ -163,7 +163,7 @@ def test_the_letter_is_a_tagged_archival_pdf_on_us_letter_paper_before_and_after
         assert "Page size:       612 x 792 pts (letter)" in info
         assert "Pages:           2" in info
         assert "Title:           Assessment letter MCA-2026-00042: Data Analytics for Supply Chain Operations / " \
-               "Lettre d'évaluation MCA-2026-00042 : Analyse de données" in info.replace("\u00a0", " ")
+               "Lettre d’évaluation MCA-2026-00042 : Analyse de données" in info.replace("\u00a0", " ")
         xmp = pdf_tool("pdfinfo", pdf, "-meta")
         assert 'pdfaid:part="3"' in xmp and 'pdfaid:conformance="A"' in xmp
         assert settings.AGENCY_NAME_FR in xmp  # the author, in dc:creator

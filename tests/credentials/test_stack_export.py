@@ -77,7 +77,7 @@ def test_the_pdf_summary_says_what_was_counted_when_and_by_whom_in_english_then_
     title_fr = entries["current"].title_fr
     for words in ("Sommaire de cumul", "Produit le 30 novembre 2026 à 14 h 05 (heure de Toronto) par Robin "
                   "Registrar, Lakeshore University", "2 éléments saisis, 1 compté.", "OQF-9", title_fr,
-                  "1 crédit de l'agence = 10 heures d'apprentissage théoriques", "Page 2 de 2"):
+                  "1 crédit de l’Agence = 10 heures d’apprentissage théoriques", "Page 2 de 2"):
         assert words in french, words
     assert "Data visualisation" not in french  # the French title, where the entry has one
     info = subprocess.run(["pdfinfo", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
