@@ -16,9 +16,12 @@ DEMO_ACCOUNTS = [
     ("approver@agency.example", "Avery Approver", User.Role.APPROVER, None),
     ("approver2@agency.example", "Jordan Lee", User.Role.APPROVER, None),
     ("registrar@lakeshore.example", "Riley Registrar", User.Role.REGISTRAR, DEMO_INSTITUTION),
+    ("registraire@lakeshore.example", "Camille Gagnon", User.Role.REGISTRAR, DEMO_INSTITUTION),
     ("admin@agency.example", "Ada Admin", User.Role.ADMIN, None),
 ]
 DEMO_PASSWORD_SUFFIX = "-demo-2026"
+# Who reads the agency in French: their pages and emails are French from the first sign-in.
+DEMO_FRANCOPHONES = {"provider@mapleleaf.example", "registraire@lakeshore.example"}
 
 
 class Command(BaseCommand):
@@ -59,7 +62,8 @@ class Command(BaseCommand):
             password = role + DEMO_PASSWORD_SUFFIX
             organisation = organisations[organisation_name] if organisation_name else agency
             user, _ = User.objects.update_or_create(
-                email=email, defaults={"name": name, "role": role, "organisation": organisation}
+                email=email, defaults={"name": name, "role": role, "organisation": organisation,
+                                       "language": "fr" if email in DEMO_FRANCOPHONES else "en"},
             )
             user.set_password(password)
             user.save(update_fields=["password"])
