@@ -1,0 +1,34 @@
+"""register_count(query, cap): how many rows a register query finds, counted exactly up to
+`cap` and estimated by the planner above it (docs/api.md, "Register of assessments"). One
+round trip whatever the answer, so the register's list keeps a constant number of queries,
+and a search matching most of a million entries does not count them one by one."""
+
+from django.db import migrations
+
+CREATE = """
+CREATE OR REPLACE FUNCTION register_count(query text, cap integer, OUT total bigint, OUT estimated boolean)
+LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+    plan json;
+BEGIN
+    EXECUTE format('SELECT count(*) FROM (%s LIMIT %s) AS capped', query, cap + 1) INTO total;
+    estimated := total > cap;
+    IF estimated THEN
+        EXECUTE 'EXPLAIN (FORMAT JSON) ' || query INTO plan;
+        total := greatest(cap + 1, (plan -> 0 -> 'Plan' ->> 'Plan Rows')::numeric::bigint);
+    END IF;
+END
+$$;
+"""
+
+# VOLATILE: PostgreSQL allows EXPLAIN only in a volatile function.
+DROP = "DROP FUNCTION IF EXISTS register_count(text, integer);"
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ('credentials', '0012_bilingual_search_vector'),
+    ]
+
+    operations = [migrations.RunSQL(CREATE, DROP)]
