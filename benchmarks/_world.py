@@ -172,7 +172,8 @@ def assessments_add(world, start, stop, *, status_sql=STATUS_SQL, review_due_sql
     """.format(providers=len(world["providers"]), status=status_sql, review_due=review_due_sql,
                subject=subject, sujet=sujet, kind=kind, genre=genre, names=names)
     first_reference, last_reference = reference_of(start), reference_of(stop - 1)
-    with connection.cursor() as cursor:
+    tables = ["credentials_assessment", "credentials_assessmentterms"] + (["credentials_letter"] if letters else [])
+    with connection.cursor() as cursor, _indexes_rebuilt(cursor, tables, stop - start >= REBUILD_ABOVE):
         cursor.execute(sql, params)
         cursor.execute("""
             INSERT INTO credentials_assessmentterms (assessment_id, starts_on, ends_on, level_id, credits,
@@ -188,6 +189,32 @@ def assessments_add(world, start, stop, *, status_sql=STATUS_SQL, review_due_sql
                 FROM credentials_assessment WHERE reference BETWEEN %s AND %s
             """, [first_reference, last_reference])
     return time.monotonic() - started
+
+
+# Above this many rows at once, the indexes that back no constraint are dropped before the
+# insert and built afterwards: several times faster than maintaining them row by row (the GIN
+# index of the search vector most of all).
+REBUILD_ABOVE = 50_000
+
+
+@contextlib.contextmanager
+def _indexes_rebuilt(cursor, tables, rebuild):
+    cursor.execute("SET synchronous_commit = off")
+    cursor.execute("SET maintenance_work_mem = '256MB'")
+    if not rebuild:
+        yield
+        return
+    cursor.execute("""
+        SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i
+        WHERE i.indrelid = ANY(%s::regclass[]) AND NOT i.indisprimary
+          AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
+    """, [tables])
+    indexes = cursor.fetchall()
+    for name, _ in indexes:
+        cursor.execute("DROP INDEX %s" % name)
+    yield
+    for _, definition in indexes:
+        cursor.execute(definition)
 
 
 def analyze():

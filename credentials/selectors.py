@@ -6,13 +6,14 @@ simply not found (404), never "forbidden", so ids reveal nothing.
 
 import datetime as dt
 import functools
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import F, Prefetch, Q
+from django.db.models import F, FloatField, Prefetch, Q, Value
 from django.http import Http404
 
 from accounts.models import Organisation
@@ -102,6 +103,10 @@ def assessments_visible_to(user):
     return queryset.filter(public)
 
 
+# A register reference as typed in the search box (`MCA-2026-00042`, any case).
+REFERENCE = re.compile(r"[A-Za-z]{2,5}-\d{4}-\d{1,9}")
+
+
 def register_search(queryset, text):
     """Entries matching the words typed, in English or in French (each language's stemming
     over the stored bilingual vector), newest first, each with its `rank` (title weighs most).
@@ -112,6 +117,11 @@ def register_search(queryset, text):
     text = (text or "").strip()
     if not text:
         return queryset
+    if REFERENCE.fullmatch(text):
+        # A reference names one entry: its unique index answers, where the text search would
+        # read the posting lists of `mca` and `2026`, which every entry has.
+        exact = queryset.filter(reference=text.upper())
+        return exact.annotate(rank=Value(1.0, output_field=FloatField())).order_by("-issued_at", "-id")
     query = SearchQuery(text, search_type="websearch", config="english") | SearchQuery(
         text, search_type="websearch", config="french"
     )

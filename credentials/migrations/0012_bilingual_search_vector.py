@@ -1,5 +1,5 @@
 """The register's search vector in English and French, computed by PostgreSQL (a stored
-generated column) from the reference, both titles, the provider, the subject, the learning
+generated column) from both titles, the provider, the subject, the learning
 outcomes and the descriptions of the snapshot; and an index in the register's order (newest
 first), so a page of a long list or of a common word's matches reads only its rows.
 
@@ -12,8 +12,7 @@ import django.db.models.expressions
 from django.db import migrations, models
 
 SEARCH_VECTOR_SQL = (
-    "setweight(to_tsvector('simple'::regconfig, reference), 'A')"
-    " || setweight(to_tsvector('english'::regconfig, title), 'A')"
+    "setweight(to_tsvector('english'::regconfig, title), 'A')"
     " || setweight(to_tsvector('french'::regconfig, title_fr), 'A')"
     " || setweight(to_tsvector('english'::regconfig, coalesce(snapshot ->> 'provider', '')), 'B')"
     " || setweight(to_tsvector('english'::regconfig, subject_area || ' '"

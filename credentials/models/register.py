@@ -32,8 +32,7 @@ class ReferenceCounter(models.Model):
 # The stored search vector's expression (immutable functions of the row only). English words
 # are read with English stemming and French ones with French stemming; the search asks both.
 SEARCH_VECTOR_SQL = (
-    "setweight(to_tsvector('simple'::regconfig, reference), 'A')"
-    " || setweight(to_tsvector('english'::regconfig, title), 'A')"
+    "setweight(to_tsvector('english'::regconfig, title), 'A')"
     " || setweight(to_tsvector('french'::regconfig, title_fr), 'A')"
     " || setweight(to_tsvector('english'::regconfig, coalesce(snapshot ->> 'provider', '')), 'B')"
     " || setweight(to_tsvector('english'::regconfig, subject_area || ' '"
@@ -104,8 +103,7 @@ class Assessment(models.Model):
     # that version is stored, since when: letters_sweep produces a version whose task was lost.
     letter_version_due = models.PositiveSmallIntegerField(default=1)
     letter_due_since = models.DateTimeField(null=True, blank=True)
-    # What the register's search finds, in English and in French: the reference and the
-    # titles weigh most, then the provider, then the subject and learning outcomes, then the
+    # What the register's search finds, in English and in French: the titles weigh most, then the provider, then the subject and learning outcomes, then the
     # description. Computed by PostgreSQL from the row itself (a stored generated column), so
     # every write keeps it right and bulk loads need nothing more; the GIN index answers a
     # search alone.
