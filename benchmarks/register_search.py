@@ -12,7 +12,7 @@ PostgreSQL (benchmarks/_world.py) at 10,000 entries, measured, grown and measure
 
 Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python benchmarks/register_search.py
      [--small 10000] [--large 1000000]
-(only the server part of DATABASE_URL is used; BENCHMARK_SHORT=1: 2,000 and 20,000 entries)
+(only the server part of DATABASE_URL is used; BENCHMARK_SHORT=1: 1,000 and 5,000 entries)
 """
 
 import argparse
@@ -54,9 +54,9 @@ def measure(client, size, repeat):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     short = bool(os.environ.get("BENCHMARK_SHORT"))
-    parser.add_argument("--small", type=int, default=2_000 if short else 10_000)
-    parser.add_argument("--large", type=int, default=20_000 if short else 1_000_000)
-    parser.add_argument("--repeat", type=int, default=7 if short else 15)
+    parser.add_argument("--small", type=int, default=1_000 if short else 10_000)
+    parser.add_argument("--large", type=int, default=5_000 if short else 1_000_000)
+    parser.add_argument("--repeat", type=int, default=5 if short else 15)
     parser.add_argument("--database", default="bench_search")
     args = parser.parse_args()
 

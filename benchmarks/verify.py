@@ -16,7 +16,7 @@ keeps its database connections between requests, as in production.
 
 Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres REDIS_URL=redis://127.0.0.1:6379/6 \\
      .venv/bin/python benchmarks/verify.py [--small 10000] [--large 1000000] [--clients 8]
-(only the server part of DATABASE_URL is used; BENCHMARK_SHORT=1: 2,000 and 20,000 entries)
+(only the server part of DATABASE_URL is used; BENCHMARK_SHORT=1: 1,000 and 5,000 entries)
 """
 
 import argparse
@@ -129,12 +129,12 @@ def latency_median(port, verify, floor, rounds=3):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     short = bool(os.environ.get("BENCHMARK_SHORT"))
-    parser.add_argument("--small", type=int, default=2_000 if short else 10_000)
-    parser.add_argument("--large", type=int, default=20_000 if short else 1_000_000)
+    parser.add_argument("--small", type=int, default=1_000 if short else 10_000)
+    parser.add_argument("--large", type=int, default=5_000 if short else 1_000_000)
     parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--seconds", type=float, default=1.5 if short else 5)
+    parser.add_argument("--seconds", type=float, default=1 if short else 5)
     parser.add_argument("--rounds", type=int, default=2 if short else 3)
-    parser.add_argument("--latency-requests", type=int, default=600 if short else 2000)
+    parser.add_argument("--latency-requests", type=int, default=300 if short else 2000)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--port", type=int, default=8199)
