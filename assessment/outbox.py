@@ -24,7 +24,10 @@ resend it. In detail:
   of the conversation and can never put the row back to `pending`: marking it sent inside
   the same try as the send is not enough, because an error raised by that bookkeeping (or
   by QUIT) would be taken for a failed send and retried. If the UPDATE itself fails, the
-  task fails without a retry and the row stays `sending`.
+  task fails without a retry and the row stays `sending`. The flush (`outbox_flush`), which
+  sends many over one connection, claims a batch in one UPDATE and records the batch's
+  accepted messages in one UPDATE when the batch ends, whatever ends it: a flush that dies
+  in between leaves them `sending`, and so `uncertain` after the lease, never sent twice.
 - A row still `sending` after `CLAIM_LEASE` means its sender died between claim and
   outcome; whether the server accepted it is unknowable, so `outbox_flush` marks it
   `uncertain` instead of sending it again. The admin lists uncertain and failed rows with a
