@@ -154,7 +154,9 @@ def assessments_add(world, start, stop, *, status_sql=STATUS_SQL, review_due_sql
         (1 + n %% 8)::numeric,
         (%(categories)s::text[])[1 + n / 8 %% 4],
         s.subject,
-        NULL, 12, {review_due}, 1, DATE '2026-03-02', NULL,
+        NULL, 12, {review_due}, 1, DATE '2026-03-02',
+        CASE WHEN n %% 20 IN (16, 17) THEN DATE '2027-06-01' + (n %% 300)
+             WHEN n %% 20 >= 18 THEN DATE '2026-09-01' + (n %% 90) END,
         jsonb_build_object(
             'provider', ({names})[1 + n %% {providers}],
             'description', 'Learners practise ' || lower(s.subject) || ' ' || lower(k.kind)

@@ -119,6 +119,10 @@ class Assessment(models.Model):
             # much of it, reads its rows in this order and stops at the page's end.
             models.Index(F("issued_at").desc(), F("id").desc(), name="assessment_newest_first"),
             models.Index(fields=["status", "review_due_date"]),
+            # Only expiring entries, by the end of their honoured period: the daily sweep's
+            # discontinuing reads the ended ones, not every expiring entry of the register.
+            models.Index(fields=["current_until"], condition=models.Q(status="expiring"),
+                         name="assessment_expiring_until"),
             models.Index(fields=["provider", "status"]),
             # Only entries waiting for a letter: the sweep's read stays small whatever the register's size.
             models.Index(fields=["letter_due_since"], condition=models.Q(letter_due_since__isnull=False),
