@@ -2,8 +2,8 @@
 `cap` and estimated by the planner above it (docs/api.md, "Register of assessments"). One
 round trip whatever the answer, so the register's list keeps a constant number of queries,
 and a search matching most of a million entries does not count them one by one: when the
-planner expects more than `cap` rows its estimate answers without counting; otherwise at most
-`cap + 1` rows are counted (and an undercounting estimate is caught there)."""
+planner expects more than ten times `cap` rows its estimate answers without counting;
+otherwise at most `cap + 1` rows are counted, and the count is exact up to `cap`."""
 
 from django.db import migrations
 
@@ -15,10 +15,11 @@ DECLARE
     guess bigint;
 BEGIN
     -- The planner's estimate first (planning only): a query it expects to match more than
-    -- `cap` rows is not counted at all.
+    -- ten times `cap` rows is not counted at all. (Ten times: its guess for a rare word can be
+    -- off by as much, and such a word's matches are counted below.)
     EXECUTE 'EXPLAIN (FORMAT JSON) ' || query INTO plan;
     guess := (plan -> 0 -> 'Plan' ->> 'Plan Rows')::numeric::bigint;
-    IF guess > cap THEN
+    IF guess > 10 * cap THEN
         total := guess;
         estimated := true;
         RETURN;
