@@ -57,3 +57,26 @@ def review_cases_insert(*, rows, kind, state, sla_status, created_at) -> list[tu
             "assessment_ids": assessment_ids, "review_cycles": review_cycles,
         })
         return cursor.fetchall()
+
+
+# The flush records the messages the SMTP server accepted a batch at a time: one statement
+# whatever the batch's size, each row only under the flush's own claim. A body is stored
+# where the row had none (it was rendered as it was sent).
+_OUTBOX_SENT_RECORD = """
+UPDATE assessment_outboxmessage AS o
+SET status = 'sent', sent_at = %s, last_error = '',
+    body_text = coalesce(v.body_text, o.body_text), body_html = coalesce(v.body_html, o.body_html)
+FROM unnest(%s::bigint[], %s::text[], %s::text[]) AS v(id, body_text, body_html)
+WHERE o.id = v.id AND o.claim_token = %s
+"""
+
+
+def outbox_sent_record(*, token, sent_at, rows) -> int:
+    """Mark (pk, body_text or None, body_html or None) rows sent, each only if `token` still
+    claims it; answers how many were marked."""
+    if not rows:
+        return 0
+    ids, texts, htmls = (list(column) for column in zip(*rows, strict=True))
+    with connection.cursor() as cursor:
+        cursor.execute(_OUTBOX_SENT_RECORD, [sent_at, ids, texts, htmls, token])
+        return cursor.rowcount

@@ -24,7 +24,10 @@ resend it. In detail:
   of the conversation and can never put the row back to `pending`: marking it sent inside
   the same try as the send is not enough, because an error raised by that bookkeeping (or
   by QUIT) would be taken for a failed send and retried. If the UPDATE itself fails, the
-  task fails without a retry and the row stays `sending`.
+  task fails without a retry and the row stays `sending`. The flush (`outbox_flush`), which
+  sends many over one connection, claims a batch in one UPDATE and records the batch's
+  accepted messages in one UPDATE when the batch ends, whatever ends it: a flush that dies
+  in between leaves them `sending`, and so `uncertain` after the lease, never sent twice.
 - A row still `sending` after `CLAIM_LEASE` means its sender died between claim and
   outcome; whether the server accepted it is unknowable, so `outbox_flush` marks it
   `uncertain` instead of sending it again. The admin lists uncertain and failed rows with a
@@ -70,6 +73,7 @@ from accounts.language import path_in
 from accounts.models import User
 from config.broker import task_delay_on_commit
 
+from .bulk_sql import outbox_sent_record
 from .models import OutboxMessage
 
 logger = logging.getLogger(__name__)
@@ -301,20 +305,41 @@ def outbox_deliver(message_id, *, connection=None) -> bool:
     token = _claim(message_id)
     if token is None:
         return False
-    mine = OutboxMessage.objects.filter(pk=message_id, claim_token=token)
     message = OutboxMessage.objects.get(pk=message_id)
+    own_connection = connection is None
+    connection = connection or get_connection()
+    rendered = _send_claimed(message, token, connection, own_connection)
+    if rendered is None:
+        return False
+    # Accepted. Record it first; nothing below may turn into a retry.
+    _mine(message, token).update(status=Status.SENT, sent_at=timezone.now(), last_error="", **rendered)
+    _close_quietly(connection, own_connection)
+    logger.info("outbox message %s sent to one recipient", message.key)
+    return True
+
+
+def _mine(message, token):
+    return OutboxMessage.objects.filter(pk=message.pk, claim_token=token)
+
+
+def _send_claimed(message, token, connection, own_connection, renders=None):
+    """Talk to the SMTP server about one message this sender claimed. Answers the bodies to
+    store with the `sent` mark when the server accepted it (empty when the row has its
+    bodies already), None when the outcome (failed, uncertain) is recorded here; raises
+    TransientSendError, the row pending again, when nothing can have been delivered.
+    `renders` keeps the bodies rendered for a template and context, for a batch whose
+    messages share them (the same email to each person)."""
+    mine = _mine(message, token)
     try:
-        body_text, body_html = outbox_render(message)
+        body_text, body_html = _rendered(message, renders)
     except Exception as error:  # noqa: BLE001 - a template fault fails this message, not the worker
         mine.update(status=Status.FAILED, last_error="Rendering failed: %r" % (error,))
         logger.exception("outbox message %s could not be rendered; marked failed", message.key)
-        return False
-    # Bodies rendered just now are kept with whatever outcome is recorded below, so the admin
+        return None
+    # Bodies rendered just now are kept with whatever outcome is recorded, so the admin
     # shows what went (or was attempted) and a retry sends the same text. (A sender that dies
     # before recording an outcome leaves them unstored; a resend renders the same snapshot.)
     rendered = {} if message.body_text else {"body_text": body_text, "body_html": body_html}
-    own_connection = connection is None
-    connection = connection or get_connection()
     email = EmailMultiAlternatives(
         subject=message.subject, body=body_text, to=[message.recipient],
         headers={"Message-ID": _message_id(message)}, connection=connection,
@@ -332,18 +357,23 @@ def outbox_deliver(message_id, *, connection=None) -> bool:
             mine.update(status=Status.UNCERTAIN, last_error=repr(error)[:2000], **rendered)
             logger.error("outbox message %s to %s: the SMTP conversation broke during DATA; marked "
                          "uncertain, not retried: %r", message.key, message.recipient, error)
-            return False
+            return None
         if _refused_for_good(error):
             mine.update(status=Status.FAILED, last_error=repr(error)[:2000], **rendered)
             logger.error("outbox message %s refused by the SMTP server: %r", message.key, error)
-            return False
+            return None
         mine.update(status=Status.PENDING, claim_token=None, last_error=repr(error)[:2000], **rendered)
         raise TransientSendError(str(error)) from error
-    # Accepted. Record it first; nothing below may turn into a retry.
-    mine.update(status=Status.SENT, sent_at=timezone.now(), last_error="", **rendered)
-    _close_quietly(connection, own_connection)
-    logger.info("outbox message %s sent to one recipient", message.key)
-    return True
+    return rendered
+
+
+def _rendered(message, renders):
+    if renders is None or message.body_text or not message.template:
+        return outbox_render(message)
+    memo = (message.template, json.dumps(message.context, sort_keys=True))
+    if memo not in renders:
+        renders[memo] = outbox_render(message)
+    return renders[memo]
 
 
 def _close_quietly(connection, own_connection):
@@ -379,29 +409,76 @@ def outbox_mark_abandoned() -> int:
     return count
 
 
+# How many messages the flush claims at a time: its claim, and the record of what the SMTP
+# server accepted, are one statement per batch, not per message.
+FLUSH_BATCH = 100
+
+
 def outbox_flush(*, limit=1000) -> int:
     """Send every pending message over one SMTP connection, and mark abandoned sends
-    uncertain. Answers how many were sent. Safe to run beside the send tasks: claims decide."""
+    uncertain. Answers how many were sent. Safe to run beside the send tasks: claims decide.
+
+    A batch at a time: one UPDATE claims up to FLUSH_BATCH pending rows, each is rendered
+    (once per template and context: the same email to two people is rendered once) and
+    sent, and those the server accepted are marked `sent` in one UPDATE when the batch ends,
+    whatever ends it. A flush that dies mid-batch leaves those rows `sending`; after the lease
+    they become `uncertain`, never sent again by the machinery (at most once)."""
     outbox_mark_abandoned()
-    ids = list(
-        OutboxMessage.objects.filter(status=Status.PENDING)
-        .order_by("created_at", "id").values_list("pk", flat=True)[:limit]
-    )
-    if not ids:
-        return 0
     sent = 0
     connection = get_connection()
     try:
         _no_delay(connection)
-        for message_id in ids:
-            try:
-                sent += outbox_deliver(message_id, connection=connection)
-            except TransientSendError:
-                logger.warning("outbox flush stopped: the SMTP server is unavailable", exc_info=True)
+        remaining = limit
+        while remaining > 0:
+            token, batch = _claim_batch(min(FLUSH_BATCH, remaining))
+            if not batch:
+                break
+            remaining -= len(batch)
+            accepted, stopped = _send_batch(token, batch, connection)
+            sent += accepted
+            if stopped:
                 break
     finally:
         _close_quietly(connection, True)
     return sent
+
+
+def _claim_batch(size):
+    """Claim up to `size` pending rows, oldest first, under one fresh token: (token, rows).
+    Rows another sender holds are skipped, not waited for."""
+    token = OutboxMessage.new_claim_token()
+    with transaction.atomic():
+        ids = list(
+            OutboxMessage.objects.filter(status=Status.PENDING).order_by("created_at", "id")
+            .select_for_update(skip_locked=True).values_list("pk", flat=True)[:size]
+        )
+        OutboxMessage.objects.filter(pk__in=ids, status=Status.PENDING).update(
+            status=Status.SENDING, claim_token=token, claimed_at=timezone.now(), attempts=F("attempts") + 1,
+        )
+    return token, list(OutboxMessage.objects.filter(claim_token=token).order_by("created_at", "id")) if ids else []
+
+
+def _send_batch(token, batch, connection):
+    """Send the claimed rows in order; record those accepted in one statement, whatever ends
+    the batch. Answers (how many were sent, whether the SMTP server stopped the flush)."""
+    accepted, renders, stopped = [], {}, False
+    try:
+        for position, message in enumerate(batch):
+            try:
+                rendered = _send_claimed(message, token, connection, False, renders)
+            except TransientSendError:
+                logger.warning("outbox flush stopped: the SMTP server is unavailable", exc_info=True)
+                OutboxMessage.objects.filter(pk__in=[m.pk for m in batch[position + 1:]], claim_token=token).update(
+                    status=Status.PENDING, claim_token=None)
+                stopped = True
+                break
+            if rendered is not None:
+                accepted.append((message.pk, rendered.get("body_text"), rendered.get("body_html")))
+    finally:
+        outbox_sent_record(token=token, sent_at=timezone.now(), rows=accepted)
+    if accepted:
+        logger.info("outbox flush: %d message(s) sent, one recipient each", len(accepted))
+    return len(accepted), stopped
 
 
 @transaction.atomic

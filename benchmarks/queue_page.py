@@ -1,6 +1,7 @@
-"""The assessors' queue page with 10,000 open cases against 100: SQL queries per page and the
-median time of the page, both in one run, rolled back. The queue must cost the same queries
-whatever the number of cases (an index on `sla_due_date` serves its order).
+"""The assessors' queue page with 100,000 open cases against 100 (docs/architecture.md,
+"Performance"): SQL queries per page and the median time of the page, both in one run, rolled
+back. Target: the same query count, and the page at 100,000 at most 1.5x the page at 100
+(an index on `sla_due_date` serves its order). BENCHMARK_SHORT=1: 2,000 cases.
 Usage: DATABASE_URL=postgres://... .venv/bin/python benchmarks/queue_page.py [SMALL] [LARGE]"""
 
 import datetime as dt
@@ -26,7 +27,8 @@ from assessment.models import Application  # noqa: E402
 from credentials.models import MicroCredential  # noqa: E402
 
 SMALL = int(sys.argv[1]) if len(sys.argv) > 1 else 100
-LARGE = int(sys.argv[2]) if len(sys.argv) > 2 else (2_000 if os.environ.get("BENCHMARK_SHORT") else 10_000)
+LARGE = int(sys.argv[2]) if len(sys.argv) > 2 else (2_000 if os.environ.get("BENCHMARK_SHORT") else 100_000)
+TARGET = 1.5
 REPEAT = 25
 
 
@@ -39,7 +41,7 @@ def add_cases(start, count, provider, author):
     microcredentials = MicroCredential.objects.bulk_create([
         MicroCredential(provider=provider, created_by=author, title="Benchmark course %d" % (start + i))
         for i in range(count)
-    ])
+    ], batch_size=5000)
     states = ["submitted", "in_review", "awaiting_provider", "recommended"]
     Application.objects.bulk_create([
         Application(
@@ -48,7 +50,7 @@ def add_cases(start, count, provider, author):
             sla_due_date=dt.date.today() + dt.timedelta(days=(start + i) % 30), sla_status="on_track",
         )
         for i, m in enumerate(microcredentials)
-    ], batch_size=2000)
+    ], batch_size=5000)
 
 
 def measure(client):
@@ -94,9 +96,10 @@ def main():
     (small_q, small_t), (large_q, large_t) = results[SMALL], results[LARGE]
     print("queue page, %d open cases: %d queries, median %.1f ms" % (SMALL, small_q, small_t * 1000))
     print("queue page, %d open cases: %d queries, median %.1f ms" % (LARGE, large_q, large_t * 1000))
-    print("time ratio %d/%d: %.2f; queries equal: %s" % (LARGE, SMALL, large_t / small_t, small_q == large_q))
-    # The target is the constant query count; the time ratio is reported beside it.
-    print("RESULT queue_page %.2f - %s" % (large_t / small_t, "reported" if small_q == large_q else "missed"))
+    ratio = large_t / small_t
+    print("time ratio %d/%d: %.2f (target <= %g); queries equal: %s" % (LARGE, SMALL, ratio, TARGET, small_q == large_q))
+    met = small_q == large_q and ratio <= TARGET
+    print("RESULT queue_page %.2f <=%g %s" % (ratio, TARGET, "met" if met else "missed"))
 
 
 if __name__ == "__main__":

@@ -4,7 +4,6 @@ verification are public; stacking is for registrars and the agency."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,7 +14,7 @@ from config.api import AnonThrottle
 from config.errors import NotPermitted
 
 from . import bulk_verification, selectors, services, stack_export, stacking
-from .api.register import register_filter
+from .api.register import RegisterPaginator, register_filter
 from .codes import verification_code_normalise
 from .history import assessment_history_for
 from .letters.keys import SigningKeyUnavailable, certificate_fingerprint, earlier_certificates
@@ -51,7 +50,7 @@ def register_list(request):
     form = RegisterSearchForm(request.GET or None, full_register=full)
     params = form.cleaned_data if form.is_valid() else {}
     queryset = register_filter(selectors.assessments_visible_to(request.user), params)
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = RegisterPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "register/list.html", {

@@ -6,12 +6,14 @@ simply not found (404), never "forbidden", so ids reveal nothing.
 
 import datetime as dt
 import functools
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import F, Prefetch, Q
+from django.db.models import F, FloatField, Prefetch, Q, Value
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -29,8 +31,6 @@ from .models import (
     Level,
     MicroCredential,
 )
-
-SEARCH_CONFIG = "english"
 
 # Ids are 64-bit: anything outside that range cannot name a row, and asking the database
 # would fail (an overflow, not "not found").
@@ -104,18 +104,61 @@ def assessments_visible_to(user):
     return queryset.filter(public)
 
 
+# A register reference as typed in the search box (`MCA-2026-00042`, any case).
+REFERENCE = re.compile(r"[A-Za-z]{2,5}-\d{4}-\d{1,9}")
+
+
 def register_search(queryset, text):
-    """Entries matching the words typed, best first: PostgreSQL's full-text search over the
-    stored vector (title weighs most)."""
+    """Entries matching the words typed, in English or in French (each language's stemming
+    over the stored bilingual vector), newest first, each with its `rank` (title weighs most).
+
+    The order is the register's own, which an index serves: a page of a word that matches a
+    large share of a million entries reads only its rows, where ordering by rank would rank
+    every match first. The rank orders the rows within each page (register_page_ranked)."""
     text = (text or "").strip()
     if not text:
         return queryset
-    query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+    if REFERENCE.fullmatch(text):
+        # A reference names one entry: its unique index answers, where the text search would
+        # read the posting lists of `mca` and `2026`, which every entry has.
+        exact = queryset.filter(reference=text.upper())
+        return exact.annotate(rank=Value(1.0, output_field=FloatField())).order_by("-issued_at", "-id")
+    query = SearchQuery(text, search_type="websearch", config="english") | SearchQuery(
+        text, search_type="websearch", config="french"
+    )
     return (
         queryset.filter(search_vector=query)
         .annotate(rank=SearchRank(F("search_vector"), query))
-        .order_by("-rank", "-issued_at", "-id")
+        .order_by("-issued_at", "-id")
     )
+
+
+def register_page_ranked(rows):
+    """A page of a search's rows, best match first (ties keep the register's order)."""
+    rows = list(rows)
+    if rows and hasattr(rows[0], "rank"):
+        rows.sort(key=lambda row: -row.rank)
+    return rows
+
+
+# Up to this many matches the register counts them; beyond, the planner's estimate answers.
+REGISTER_EXACT_COUNT = 1000
+
+
+def register_count(queryset, cap=None):
+    """(count, is_estimate) of a register query, in one query: exact up to `cap`, the
+    planner's estimate above it (the register_count function, migration 0013), so counting
+    a common word's matches costs what a page does, not what the matches do."""
+    try:
+        sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:  # a filter that can match nothing (queryset.none())
+        return 0, False
+    cap = REGISTER_EXACT_COUNT if cap is None else cap
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT total, estimated FROM register_count(%s, %s)",
+                       [connection.ops.compose_sql(sql, params), cap])
+        total, estimated = cursor.fetchone()
+    return total, estimated
 
 
 def assessment_get(*, user, reference):

@@ -17,6 +17,7 @@ def test_every_table_a_bulk_statement_names_is_a_models_table():
         if name.isupper() or (name.startswith("_") and name[1:].isupper())
     ]
     named = {table for statement in statements for table in TABLE.findall(statement)}
-    assert len(statements) == 4
-    assert named == {"assessment_application", "credentials_assessment", "credentials_assessmentevent"}
+    assert len(statements) == 5
+    assert named == {"assessment_application", "assessment_outboxmessage", "credentials_assessment",
+                     "credentials_assessmentevent"}
     assert named <= tables

@@ -2,7 +2,9 @@
 "Verification" and "Stacking and bulk verification"). Thin: scope through selectors, act
 through services."""
 
+from django.core.paginator import EmptyPage, Paginator
 from django.http import FileResponse, HttpResponse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -61,13 +63,65 @@ def register_filter(queryset, params):
     return selectors.register_search(queryset, params.get("q"))
 
 
+class RegisterPaginator(Paginator):
+    """Pages of the register at a province's scale: the count is exact up to
+    selectors.REGISTER_EXACT_COUNT and the planner's estimate above it (`count_is_estimate`),
+    in one query; a search's page is ordered best match first."""
+
+    count_is_estimate = False
+
+    @cached_property
+    def count(self):
+        total, self.count_is_estimate = selectors.register_count(self.object_list)
+        return total
+
+    def page(self, number):
+        page = super().page(number)
+        page.object_list = selectors.register_page_ranked(page.object_list)
+        # An estimate may promise pages past the last match: those are past the end too.
+        if not page.object_list and page.number > 1:
+            raise EmptyPage("That page contains no results")
+        return page
+
+    def get_page(self, number):
+        """As Django's, for the pages: a page past the end shows the first."""
+        try:
+            return super().get_page(number)
+        except EmptyPage:
+            return self.page(1)
+
+
+class RegisterPagination(Pagination):
+    django_paginator_class = RegisterPaginator
+
+    def get_paginated_response(self, data):
+        return Response({
+            "count": self.page.paginator.count,
+            "count_is_estimate": self.page.paginator.count_is_estimate,
+            "next": self.get_next_link(),
+            "previous": self.get_previous_link(),
+            "results": data,
+        })
+
+    def get_paginated_response_schema(self, schema):
+        schema = super().get_paginated_response_schema(schema)
+        schema["properties"]["count_is_estimate"] = {
+            "type": "boolean",
+            "description": "true when `count` is the database's estimate (above %d matches), not a count"
+                           % selectors.REGISTER_EXACT_COUNT,
+        }
+        return schema
+
+
 class AssessmentListView(generics.ListAPIView):
     """The register: the public sees current and expiring entries; providers also their own;
-    the agency and registrars every entry. With `q`, best matches first."""
+    the agency and registrars every entry, newest first. With `q`, the matches in English or
+    French, each page best match first; above 1,000 entries `count` is an estimate
+    (`count_is_estimate`)."""
 
     permission_classes = [AllowAny]
     serializer_class = AssessmentSerializer
-    pagination_class = Pagination
+    pagination_class = RegisterPagination
 
     def get_queryset(self):
         return register_filter(selectors.assessments_visible_to(self.request.user), self.request.query_params)

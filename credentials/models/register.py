@@ -5,6 +5,8 @@ from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.db.models import F
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -38,6 +40,20 @@ class NextStatusListIndex(models.Func):
 
     template = "nextval('%s')" % STATUS_LIST_SEQUENCE
     output_field = models.IntegerField()
+
+
+# The stored search vector's expression (immutable functions of the row only). English words
+# are read with English stemming and French ones with French stemming; the search asks both.
+SEARCH_VECTOR_SQL = (
+    "setweight(to_tsvector('english'::regconfig, title), 'A')"
+    " || setweight(to_tsvector('french'::regconfig, title_fr), 'A')"
+    " || setweight(to_tsvector('english'::regconfig, coalesce(snapshot ->> 'provider', '')), 'B')"
+    " || setweight(to_tsvector('english'::regconfig, subject_area || ' '"
+    " || coalesce(snapshot ->> 'learning_outcomes', '')), 'C')"
+    " || setweight(to_tsvector('french'::regconfig, coalesce(snapshot ->> 'learning_outcomes_fr', '')), 'C')"
+    " || setweight(to_tsvector('english'::regconfig, coalesce(snapshot ->> 'description', '')), 'D')"
+    " || setweight(to_tsvector('french'::regconfig, coalesce(snapshot ->> 'description_fr', '')), 'D')"
+)
 
 
 class TransferCategory(models.TextChoices):
@@ -100,10 +116,13 @@ class Assessment(Bilingual, models.Model):
     # that version is stored, since when: letters_sweep produces a version whose task was lost.
     letter_version_due = models.PositiveSmallIntegerField(default=1)
     letter_due_since = models.DateTimeField(null=True, blank=True)
-    # Title, provider and learning outcomes, weighted in that order, written by
-    # assessment_issue (assessment_search_index).
-    # Stored rather than computed per query so the GIN index answers a search alone.
-    search_vector = SearchVectorField(null=True, editable=False)
+    # What the register's search finds, in English and in French: the titles weigh most, then the provider, then the subject and learning outcomes, then the
+    # description. Computed by PostgreSQL from the row itself (a stored generated column), so
+    # every write keeps it right and bulk loads need nothing more; the GIN index answers a
+    # search alone.
+    search_vector = models.GeneratedField(
+        expression=RawSQL(SEARCH_VECTOR_SQL, ()), output_field=SearchVectorField(), db_persist=True,
+    )
     # The entry's bit in the revocation status list of its verifiable credentials: given by
     # the database at insert, never reused, never changed.
     status_list_index = models.IntegerField(unique=True, db_default=NextStatusListIndex(), editable=False)
@@ -112,7 +131,14 @@ class Assessment(Bilingual, models.Model):
         ordering = ["-issued_at", "-id"]
         indexes = [
             GinIndex(fields=["search_vector"], name="assessment_search_gin"),
+            # The register's order (newest first): a page of a long list, or of a search matching
+            # much of it, reads its rows in this order and stops at the page's end.
+            models.Index(F("issued_at").desc(), F("id").desc(), name="assessment_newest_first"),
             models.Index(fields=["status", "review_due_date"]),
+            # Only expiring entries, by the end of their honoured period: the daily sweep's
+            # discontinuing reads the ended ones, not every expiring entry of the register.
+            models.Index(fields=["current_until"], condition=models.Q(status="expiring"),
+                         name="assessment_expiring_until"),
             models.Index(fields=["provider", "status"]),
             # Only entries waiting for a letter: the sweep's read stays small whatever the register's size.
             models.Index(fields=["letter_due_since"], condition=models.Q(letter_due_since__isnull=False),

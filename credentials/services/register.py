@@ -6,17 +6,15 @@ from decimal import Decimal, InvalidOperation
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
-from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import is_approver
 from config.errors import Conflict, NotPermitted
 
-from .. import selectors, signals
+from .. import signals
 from ..bulk_sql import assessments_discontinue_ended, assessments_lapse_update
 from ..codes import verification_code_new
 from ..history import assessment_event_add
@@ -126,7 +124,6 @@ def assessment_issue(
     )
     if supersedes is not None:
         _supersede(supersedes, by=assessment, actor=signed_off_by)
-    assessment_search_index(assessment)
     letter_issue_queue(assessment, version=1)
     logger.info("assessment %s issued for micro-credential %s", assessment.reference, microcredential.pk)
     return assessment
@@ -163,17 +160,6 @@ def _supersede(old, *, by, actor) -> None:
     old.save(update_fields=["status", "current_until"])
     assessment_event_add(assessment=old, action=AssessmentEvent.Action.SUPERSEDE, actor=actor,
                          from_status=from_status, public_note="Replaced by %s." % by.reference)
-
-
-def assessment_search_index(assessment) -> None:
-    """Write the entry's stored search vector: title first, then provider, then outcomes."""
-    snapshot = assessment.snapshot or {}
-    outcomes = " ".join(str(o) for o in snapshot.get("learning_outcomes") or [])
-    Assessment.objects.filter(pk=assessment.pk).update(
-        search_vector=SearchVector(Value(assessment.title), weight="A", config=selectors.SEARCH_CONFIG)
-        + SearchVector(Value(snapshot.get("provider", "")), weight="B", config=selectors.SEARCH_CONFIG)
-        + SearchVector(Value(outcomes + " " + assessment.subject_area), weight="C", config=selectors.SEARCH_CONFIG)
-    )
 
 
 @transaction.atomic
@@ -266,7 +252,6 @@ def assessment_renew(
         public_note="Renewed at %s, %s credits; next review due %s." % (
             level_id, credits_number(terms["credits"]), assessment.review_due_date.isoformat()),
     )
-    assessment_search_index(assessment)
     # Counted from the version due, not from those stored: a lost one is still due.
     version = letter_issue_queue(assessment)
     logger.info("assessment %s renewed: cycle %d, next review due %s, letter v%d",

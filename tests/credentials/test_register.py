@@ -163,6 +163,68 @@ def test_register_search_ranks_an_exact_title_first(staff, api):
     assert by_provider == 3
 
 
+def test_a_french_word_in_another_inflection_finds_the_entry_by_its_french_title_or_description(staff, api):
+    """French words are indexed with French stemming: the singular finds the plural, the
+    masculine the feminine, in the French title and in the French description."""
+    by_title = issue(staff, letter=False, microcredential=MicroCredentialFactory(
+        title="Forest Site Management", title_fr="Gestion des chantiers forestiers"))
+    by_description = issue(staff, letter=False, microcredential=MicroCredentialFactory(
+        title="Harvest Planning", description_fr="Planifier les récoltes saisonnières avec les équipes."))
+    issue(staff, letter=False, microcredential=MicroCredentialFactory(title="Pastry Arts", title_fr="Arts de la pâtisserie"))
+
+    def found(q):
+        return [row["reference"] for row in api.get("/api/v1/assessments/", {"q": q}).json()["results"]]
+
+    assert found("chantier forestier") == [by_title.reference]
+    assert found("récolte saisonnière") == [by_description.reference]
+    assert found("saisonniers") == [by_description.reference]
+    # English words keep English stemming.
+    assert found("managing forests") == [by_title.reference]
+
+
+def test_a_reference_typed_in_the_search_finds_its_entry(staff, api):
+    entries = [issue(staff, letter=False) for _ in range(3)]
+    body = api.get("/api/v1/assessments/", {"q": entries[1].reference.lower()}).json()
+    assert [row["reference"] for row in body["results"]] == [entries[1].reference]
+    assert body["count"] == 1 and body["count_is_estimate"] is False
+
+
+def test_above_the_exact_count_the_register_answers_the_databases_estimate(staff, api, monkeypatch):
+    """Counting every match of a common word over a million entries would cost more than the
+    page: above selectors.REGISTER_EXACT_COUNT the count is the planner's estimate, and says so."""
+    from credentials import selectors
+
+    for _ in range(4):
+        issue(staff, letter=False)
+    assert api.get("/api/v1/assessments/", {"q": "visualisation"}).json()["count_is_estimate"] is False
+    monkeypatch.setattr(selectors, "REGISTER_EXACT_COUNT", 2)
+    with transaction.atomic():
+        connection.cursor().execute("ANALYZE credentials_assessment")
+    body = api.get("/api/v1/assessments/", {"q": "visualisation", "page_size": 2}).json()
+    assert body["count_is_estimate"] is True
+    assert body["count"] >= 3
+    assert len(body["results"]) == 2 and body["next"]
+    # Pages the estimate promises past the last match are past the end: 404, as ever.
+    assert api.get("/api/v1/assessments/", {"q": "visualisation", "page_size": 2, "page": 3}).status_code == 404
+    assert api.get("/register/", {"q": "visualisation"}).status_code == 200
+
+
+def test_a_search_costs_the_same_queries_whether_its_count_is_exact_or_estimated(staff, api, monkeypatch):
+    from credentials import selectors
+
+    for _ in range(3):
+        issue(staff)
+
+    def queries(**params):
+        with CaptureQueriesContext(connection) as captured:
+            assert api.get("/api/v1/assessments/", {"q": "visualisation", **params}).status_code == 200
+        return len(captured)
+
+    exact = queries(page_size=1)
+    monkeypatch.setattr(selectors, "REGISTER_EXACT_COUNT", 1)
+    assert exact == queries(page_size=3) == 3  # count (or estimate), page, letters
+
+
 def test_the_register_list_costs_the_same_queries_whatever_the_page_size(staff, api):
     for _ in range(3):
         issue(staff)
