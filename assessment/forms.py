@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django import forms
 from django.conf import settings
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -42,8 +43,9 @@ class ReviewSubmitForm(OntarioFormMixin, forms.Form):
             (Application.Declaration.DISCONTINUE, gettext_lazy("It is discontinued: no new enrolments")),
         ],
         widget=forms.RadioSelect, label=gettext_lazy("What happens to this micro-credential?"),
-        help_text=gettext_lazy("A discontinued micro-credential stays honoured for %d months, then it is marked discontinued.")
-        % settings.DISCONTINUE_HONOURED_MONTHS,
+        help_text=lazy(lambda: _(
+            "A discontinued micro-credential stays honoured for %d months, then it is marked discontinued.")
+            % settings.DISCONTINUE_HONOURED_MONTHS, str)(),
     )
     summary = forms.CharField(
         label=gettext_lazy("Summary of the year"), widget=forms.Textarea(attrs={"rows": 4}), max_length=20000,

@@ -95,7 +95,7 @@ def credential_checked(page, world):
     from credentials.vc.issue import credential_issue
 
     page.locator("#id_credential").fill(json.dumps(credential_issue(world["assessment"])))
-    page.get_by_role("button", name="Check credential").click()
+    page.get_by_role("button", name=gettext("Check credential")).click()
     page.locator(".agency-credential-checks").wait_for()
 
 
