@@ -24,22 +24,13 @@ import subprocess
 import sys
 import time
 import tracemalloc
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from _world import admin_execute, database_url  # noqa: E402
+
 TARGET_RATIO = 1.5
-
-
-def database_url(base, name):
-    parts = urlsplit(base)
-    return urlunsplit((parts.scheme, parts.netloc, "/" + name, "", ""))
-
-
-def admin_execute(base, sql):
-    import psycopg
-
-    with psycopg.connect(database_url(base, "postgres").replace("postgres://", "postgresql://"), autocommit=True) as c:
-        c.execute(sql)
 
 
 def template_entry():
