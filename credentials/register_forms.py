@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django import forms
+from django.utils.formats import number_format
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -121,7 +122,7 @@ class BulkVerifyForm(OntarioFormMixin, forms.Form):
         label=gettext_lazy("CSV file of verification codes"), required=False,
         help_text=lazy(lambda: _(
             "One code a row, in the first column or under a “code” header; a completion date "
-            "(YYYY-MM-DD) may follow each code. Up to %d rows.") % BULK_MAX_ROWS, str)(),
+            "(YYYY-MM-DD) may follow each code. Up to %s rows.") % number_format(BULK_MAX_ROWS, force_grouping=True), str)(),
     )
     # The rows of a file already checked, sent back to download its results as CSV.
     codes = forms.CharField(required=False, widget=forms.HiddenInput, max_length=BULK_MAX_BYTES)
