@@ -76,7 +76,7 @@ class ClosureDayAdmin(admin.ModelAdmin):
 @admin.register(OutboxMessage)
 class OutboxMessageAdmin(ReadOnlyAdmin):
     """Read only, with one decision left to a person: resending a message whose fate is
-    uncertain (its sender died mid-send) or that the server refused (outbox.py)."""
+    uncertain (its sender died mid-send) or that the server refused (assessment/outbox/)."""
 
     list_display = ["key", "recipient", "status", "attempts", "created_at", "sent_at"]
     list_filter = ["status"]

@@ -29,12 +29,12 @@ rows in the unique indexes and then insert nothing, and its UPDATE waits on the 
 row locks and then finds the entries no longer current: correctness comes from the
 constraints and from conditional writes, not from locking the entries before deciding. Rows are written
 in key (or id) order so two sweeps wait for each other instead of deadlocking. The outbox
-sends each row at most once (outbox.py).
+sends each row at most once (assessment/outbox/).
 
 Why a handful of statements and not one: the whole decision could be a single statement of
 data-modifying CTEs, saving three or four round trips (about a third of a day's sweep over
 100,000 entries, benchmarks/review_sweep.py). It would pull the register's lapse
-(credentials.services) and the outbox's insert (outbox.py) into this module's SQL, and patch
+(credentials.services) and the outbox's insert (assessment/outbox/) into this module's SQL, and patch
 the emails' JSON with case ids known only after the insert. A sweep that runs once a day in
 tens of milliseconds does not need that; each part stays with the app that owns it.
 

@@ -14,7 +14,7 @@ def outbox_send(self, message_id):
     server (TransientSendError) retries, with a growing delay; after the last retry the row
     stays pending for `outbox_flush_task`. Anything else fails the task without a retry: a
     redelivered or repeated task finds the row no longer pending and sends nothing
-    (outbox.py explains the at-most-once policy)."""
+    (assessment/outbox/ explains the at-most-once policy)."""
     try:
         outbox.outbox_deliver(message_id)
     except outbox.TransientSendError as error:

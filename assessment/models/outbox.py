@@ -1,5 +1,5 @@
 """The outbox of emails the workflow and the sweeps send (the sending policy is in
-assessment/outbox.py)."""
+assessment/outbox/)."""
 
 import uuid
 
@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 class OutboxMessage(models.Model):
     """One email to one person, written in the transaction of the change that caused it and
     sent after commit by `assessment.tasks.outbox_send` (docs/architecture.md, "Email and
-    reminders"; the sending policy is in outbox.py).
+    reminders"; the sending policy is in assessment/outbox/).
 
     `key` names the reason for the email (`application:42:submitted`, `sla:42:at_risk`,
     `review:7:2:30`); each person it concerns gets their own row, so one person's refusal or
@@ -32,13 +32,13 @@ class OutboxMessage(models.Model):
     subject = models.CharField(max_length=300)
     # Rendered when queued (a workflow step's one email), or when sent: a sweep queues
     # `template` with `context`, a JSON snapshot of what was true when it was caused, and the
-    # bodies are written here as the message is sent (outbox.py).
+    # bodies are written here as the message is sent (assessment/outbox/).
     body_text = models.TextField(blank=True)
     body_html = models.TextField(blank=True)
     template = models.CharField(max_length=100, blank=True)
     context = models.JSONField(default=dict, blank=True)
     # The recipient's language when the message was caused (User.language): its subject is
-    # written in it and its bodies rendered in it (outbox.py).
+    # written in it and its bodies rendered in it (assessment/outbox/).
     language = models.CharField(max_length=2, default="en")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveIntegerField(default=0)

@@ -126,7 +126,7 @@ def test_a_stale_claim_is_marked_uncertain_not_sent_and_a_person_may_resend_it(s
     with transaction.atomic():
         message = _enqueue("test:8:stale")
     # A worker claimed it and died: whether the server has it is unknowable.
-    assert outbox._claim(message.pk) is not None
+    assert outbox.delivery._claim(message.pk) is not None
     OutboxMessage.objects.filter(pk=message.pk).update(claimed_at=timezone.now() - outbox.CLAIM_LEASE - timedelta(seconds=1))
     assert outbox.outbox_flush() == 0
     assert outbox.outbox_flush() == 0
@@ -174,7 +174,7 @@ def test_a_message_claimed_by_a_live_sender_is_not_sent_again_by_the_flush(smtp_
     monkeypatch.setattr(outbox_send, "delay", lambda *args, **kwargs: None)
     with transaction.atomic():
         message = _enqueue("test:3:claimed")
-    assert outbox._claim(message.pk) is not None
+    assert outbox.delivery._claim(message.pk) is not None
     assert outbox.outbox_flush() == 0
     assert smtp_server.messages == []
 
