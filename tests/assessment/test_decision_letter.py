@@ -14,6 +14,7 @@ from assessment.tasks import decision_letter_produce
 from credentials.letters.verify import letter_signature_check
 from tests.credentials.letter_samples import french_catalogue
 from tests.factories import OrganisationFactory, UserFactory
+from tests.pdf_text import pdf_text
 
 from .workflow_helpers import Cast
 
@@ -36,10 +37,6 @@ def declined(cast):
     return decline(cast)
 
 
-def pdf_text(pdf, page):
-    out = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), "-", "-"], input=pdf,
-                         capture_output=True, check=True).stdout.decode()
-    return " ".join(out.split()).replace("\u00a0", " ")
 
 
 def stored_bytes(letter):

@@ -1,12 +1,12 @@
 """What an entry's stored letter says, from the entry (its snapshot and French title) through
 the service that issues it: both languages, the French title where the entry has one."""
 
-import subprocess
 
 import pytest
 
 from credentials.models import Letter
 from tests.factories import MicroCredentialFactory
+from tests.pdf_text import pdf_text as page_text
 
 from .letter_samples import french_catalogue
 from .register_world import issue, people
@@ -14,10 +14,6 @@ from .register_world import issue, people
 pytestmark = pytest.mark.usefixtures("letters_dir")
 
 
-def page_text(pdf, page):
-    out = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), "-", "-"], input=pdf,
-                         capture_output=True, check=True).stdout.decode()
-    return " ".join(out.split()).replace("\u00a0", " ")
 
 
 def test_the_issued_letter_gives_the_entry_in_english_then_french(db):

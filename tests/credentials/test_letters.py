@@ -38,6 +38,7 @@ from credentials.letters.render import (
 )
 from credentials.letters.sign import letter_sign
 from credentials.letters.verify import letter_signature_check
+from tests.pdf_text import pdf_text
 
 from .letter_samples import assessment_letter, decision_letter, french_catalogue
 
@@ -61,11 +62,6 @@ def signed_pdf(letter_pdf):
     return letter_sign(letter_pdf)
 
 
-def pdf_text(pdf: bytes, *pages: int) -> str:
-    """The text poppler reads, whitespace collapsed; `pages`: first and last page."""
-    options = ["-f", str(pages[0]), "-l", str(pages[-1])] if pages else []
-    out = subprocess.run(["pdftotext", *options, "-", "-"], input=pdf, capture_output=True, check=True).stdout
-    return " ".join(out.decode().split()).replace("\u00a0", " ")
 
 
 def pdf_tool(tool: str, pdf: bytes, *options: str) -> str:

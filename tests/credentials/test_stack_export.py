@@ -13,6 +13,7 @@ from credentials import bulk_verification, stack_export, stacking
 from credentials.bulk_verification import BulkFileRejected, codes_from_csv
 from credentials.models import Assessment
 from tests.factories import MicroCredentialFactory, OrganisationFactory, UserFactory
+from tests.pdf_text import pdf_text
 
 from .letter_samples import french_catalogue
 from .register_world import issue, people
@@ -54,12 +55,6 @@ def test_the_stack_csv_has_every_item_in_order_and_cannot_run_formulas(entries):
     assert rows[2]["problem"] == "unknown" and rows[3]["problem"] == "repeated"
 
 
-def pdf_text(pdf, page):
-    """One page's text, whitespace collapsed: a sentence may wrap anywhere (the run's date and
-    time change its length; that is how '2 items entered' once broke over two lines)."""
-    out = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), "-", "-"], input=pdf,
-                         capture_output=True, check=True).stdout.decode()
-    return " ".join(out.split()).replace("\u00a0", " ")
 
 
 def test_the_pdf_summary_says_what_was_counted_when_and_by_whom_in_english_then_french(entries, registrar):
