@@ -4,6 +4,7 @@ import csv
 import datetime as dt
 import io
 import subprocess
+import tempfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -75,7 +76,10 @@ def test_the_pdf_summary_says_what_was_counted_when_and_by_whom_in_english_then_
                   "1 crédit de l’Agence = 10 heures d’apprentissage théoriques", "Page 2 de 2"):
         assert words in french, words
     assert "Data visualisation" not in french  # the French title, where the entry has one
-    info = subprocess.run(["pdfinfo", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as file:  # a file, not a pipe (tests/pdf_text.py)
+        file.write(pdf)
+        file.flush()
+        info = subprocess.run(["pdfinfo", file.name], capture_output=True, check=True, timeout=60).stdout.decode()
     assert "Tagged:          yes" in info and "Page size:       612 x 792 pts (letter)" in info
 
 
